@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Department, Position, Unit, UnitLevel, User
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["unit", "department"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Profile"), {"fields": ("full_name", "phone")}),)
+    list_display = ["username", "full_name", "email", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "email"]
+    inlines = [PositionInline]
+
+
+@admin.register(UnitLevel)
+class UnitLevelAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "rank"]
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(TreeAdmin):
+    form = movenodeform_factory(Unit)
+    list_display = ["name", "code", "level", "document_code", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "document_code", "unit", "issues_own_documents"]
+    list_select_related = ["unit"]
+    search_fields = ["name", "code", "document_code"]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit", "department", "valid_from", "valid_to"]
+    list_filter = ["role", "unit__level"]
+    list_select_related = ["user", "unit", "department"]
+    search_fields = ["user__username", "user__full_name", "unit__name"]
+    autocomplete_fields = ["user", "unit", "department"]
+
+    def save_model(self, request, obj, form, change):
+        from .services import positions_sync_groups
+
+        super().save_model(request, obj, form, change)
+        positions_sync_groups(users=[obj.user])

@@ -1,0 +1,88 @@
+"""The demo province: Tỉnh đoàn Điện Biên, its departments and 16 district-level units,
+with one account per role. Idempotent: running it again resets passwords and nothing else."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from .loading import read_units_csv, units_load
+from .models import Department, Position, Role, Unit, UnitLevel, User
+from .services import positions_sync_groups
+
+PROVINCE_CODE = "TDDB"
+LEVEL_NAMES = {
+    "province": ("Cấp tỉnh", 1),
+    "district": ("Cấp huyện và tương đương", 2),
+    "grassroots": ("Cơ sở đoàn", 3),
+    "branch": ("Chi đoàn", 4),
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    unit_code: str
+    role: str
+    department_code: str | None = None
+
+
+PROVINCE_ACCOUNTS = [
+    DemoAccount("lanhdao", "Lò Văn Thắng", PROVINCE_CODE, Role.SECRETARY),
+    DemoAccount("truongban", "Quàng Thị Mai", PROVINCE_CODE, Role.DEPARTMENT_HEAD, "TDDB-XDD"),
+    DemoAccount("chuyenvien", "Nguyễn Văn Hùng", PROVINCE_CODE, Role.OFFICER, "TDDB-XDD"),
+    DemoAccount("vanthu", "Lường Thị Hoa", PROVINCE_CODE, Role.CLERK, "TDDB-VP"),
+    DemoAccount("ubkt.chunhiem", "Tòng Văn Minh", PROVINCE_CODE, Role.INSPECTION_CHAIR, "TDDB-UBKT"),
+    DemoAccount("ubkt.uyvien1", "Cà Thị Lan", PROVINCE_CODE, Role.INSPECTION_MEMBER, "TDDB-UBKT"),
+    DemoAccount("ubkt.uyvien2", "Vì Văn Sơn", PROVINCE_CODE, Role.INSPECTION_MEMBER, "TDDB-UBKT"),
+]
+
+
+def demo_accounts(district_units) -> list[DemoAccount]:
+    accounts = list(PROVINCE_ACCOUNTS)
+    for unit in district_units:
+        prefix = unit.code.lower()
+        accounts.append(DemoAccount(f"{prefix}.canbo", f"Cán bộ {unit.name}", unit.code, Role.OFFICER))
+        accounts.append(DemoAccount(f"{prefix}.bithu", f"Bí thư {unit.name}", unit.code, Role.SECRETARY))
+    return accounts
+
+
+@transaction.atomic
+def demo_seed(*, password: str) -> list[DemoAccount]:
+    units_load(read_units_csv(settings.DEMO_DATA_DIR / "units_dien_bien.csv"))
+    for code, (name, rank) in LEVEL_NAMES.items():
+        UnitLevel.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    if province.document_code != "TĐTN":
+        province.document_code = "TĐTN"
+        province.save(update_fields=["document_code"])
+
+    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1)
+                     .order_by("path"))
+    accounts = demo_accounts(districts)
+    units = {u.code: u for u in [province, *districts]}
+    departments = {d.code: d for d in Department.objects.filter(unit=province)}
+    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])}
+    # One hash for all: every demo account shares the printed password, and 40 key
+    # derivations would take ten seconds.
+    password_hash = make_password(password)
+    for account in accounts:
+        user = users.get(account.username) or User(username=account.username)
+        user.full_name = account.full_name
+        user.password = password_hash
+        user.save()
+        Position.objects.get_or_create(
+            user=user,
+            unit=units[account.unit_code],
+            role=account.role,
+            department=departments.get(account.department_code),
+            valid_to=None,
+        )
+    admin = User.objects.filter(username="admin").first() or User(username="admin", full_name="Quản trị hệ thống")
+    admin.is_staff = admin.is_superuser = True
+    admin.password = password_hash
+    admin.save()
+    positions_sync_groups()
+    return accounts

@@ -1,0 +1,42 @@
+"""Reads of the organisation. Each returns a QuerySet shaped for its screen: one query."""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from .models import Position, Unit, User
+
+
+def unit_subtree(unit: Unit, *, include_self: bool = True) -> QuerySet[Unit]:
+    # A prefix match on the indexed path: one range scan, whatever the depth.
+    units = Unit.objects.filter(path__startswith=unit.path).select_related("level").order_by("path")
+    return units if include_self else units.exclude(pk=unit.pk)
+
+
+def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
+    """Root first, parent last. The paths are computed, so this is one `IN` query."""
+    return Unit.objects.filter(path__in=unit.ancestor_paths()).select_related("level").order_by("depth")
+
+
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    return unit_subtree(unit, include_self=False).filter(depth=unit.depth + 1)
+
+
+def positions_active(user: User, *, on: datetime.date | None = None) -> QuerySet[Position]:
+    return (
+        Position.objects.active_on(on)
+        .filter(user=user)
+        .select_related("unit__level", "department")
+        .order_by("unit__path", "role")
+    )
+
+
+def units_of(user: User, *, on: datetime.date | None = None) -> QuerySet[Unit]:
+    unit_ids = Position.objects.active_on(on).filter(user=user).values("unit_id")
+    return Unit.objects.filter(pk__in=unit_ids).select_related("level").order_by("path")
+
+
+def holders_of(unit: Unit, roles, *, on: datetime.date | None = None) -> QuerySet[User]:
+    """People holding any of `roles` in `unit` on a day: who to ask, whom to escalate to."""
+    positions = Position.objects.active_on(on).filter(unit=unit, role__in=list(roles))
+    return User.objects.filter(pk__in=positions.values("user_id"), is_active=True)

@@ -1,0 +1,49 @@
+"""Named people of the demo province, as STYLE.md §7 asks: tests read like the organisation."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from accounts.loading import read_units_csv, units_load
+from accounts.models import Department, Role, Unit
+from accounts.services import position_create
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def province_tree(db):
+    """Tỉnh đoàn Điện Biên, its departments and 16 district-level units, from the real file."""
+    units_load(read_units_csv(settings.DEMO_DATA_DIR / "units_dien_bien.csv"))
+    return SimpleNamespace(
+        province=Unit.objects.get(code="TDDB"),
+        muong_ang=Unit.objects.get(code="HDMA"),
+        tuan_giao=Unit.objects.get(code="HDTG"),
+        xdd=Department.objects.get(code="TDDB-XDD"),
+        ubkt=Department.objects.get(code="TDDB-UBKT"),
+    )
+
+
+@pytest.fixture
+def people(province_tree):
+    """The province leader, Mường Ảng's officer, Tuần Giáo's officer (the outsider), an inspector."""
+    t = province_tree
+
+    def person(username, full_name, unit, role, department=None):
+        user = UserFactory(username=username, full_name=full_name)
+        position_create(user=user, unit=unit, role=role, department=department)
+        return user
+
+    return SimpleNamespace(
+        tree=t,
+        province_leader=person("lanhdao", "Lò Văn Thắng", t.province, Role.SECRETARY),
+        muong_ang_officer=person("hdma.canbo", "Cán bộ Mường Ảng", t.muong_ang, Role.OFFICER),
+        muong_ang_secretary=person("hdma.bithu", "Bí thư Mường Ảng", t.muong_ang, Role.SECRETARY),
+        tuan_giao_officer=person("hdtg.canbo", "Cán bộ Tuần Giáo", t.tuan_giao, Role.OFFICER),
+        inspector=person("ubkt.uyvien1", "Cà Thị Lan", t.province, Role.INSPECTION_MEMBER, t.ubkt),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
