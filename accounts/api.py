@@ -17,7 +17,9 @@ class MeView(APIView):
 class UnitFilter(django_filters.FilterSet):
     parent = django_filters.CharFilter(method="filter_parent", label="Parent unit code or id")
     level = django_filters.CharFilter(field_name="level__code", label="Level code")
-    subtree = django_filters.CharFilter(method="filter_subtree", label="Unit code or id: it and everything below")
+    subtree = django_filters.CharFilter(
+        method="filter_subtree", label="Unit code or id: it and everything below"
+    )
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
 
     class Meta:

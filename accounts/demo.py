@@ -80,7 +80,8 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
             department=departments.get(account.department_code),
             valid_to=None,
         )
-    admin = User.objects.filter(username="admin").first() or User(username="admin", full_name="Quản trị hệ thống")
+    admin = User.objects.filter(username="admin").first() or User(username="admin")
+    admin.full_name = "Quản trị hệ thống"
     admin.is_staff = admin.is_superuser = True
     admin.password = password_hash
     admin.save()

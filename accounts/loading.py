@@ -120,7 +120,9 @@ def _validate(rows, existing_units, existing_departments) -> list[str]:
         is_department = row.level == DEPARTMENT_LEVEL
         parent = row.parent_code
         if is_department and not parent:
-            errors.append(_("%(where)s: department %(code)s has no unit") % {"where": where, "code": row.code})
+            errors.append(
+                _("%(where)s: department %(code)s has no unit") % {"where": where, "code": row.code}
+            )
             continue
         if parent:
             parent_row = row_by_code.get(parent)
@@ -185,8 +187,8 @@ def _cycles(row_by_code) -> list[str]:
 
 def _existing_units() -> dict[str, dict]:
     units = {}
-    for pk, code, path, depth, numchild in Unit.objects.values_list("pk", "code", "path", "depth", "numchild"):
-        units[code] = {"pk": pk, "path": path, "depth": depth, "numchild": numchild}
+    for pk, code, path in Unit.objects.values_list("pk", "code", "path"):
+        units[code] = {"pk": pk, "path": path}
     code_by_path = {info["path"]: code for code, info in units.items()}
     for info in units.values():
         info["parent_code"] = code_by_path.get(info["path"][: -Unit.steplen], "")

@@ -20,7 +20,7 @@ def _broker_ok() -> tuple[bool, str]:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            return True, conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name
+            return True, conn.transport.driver_name
     except Exception as exc:  # kombu raises per-transport errors
         return False, str(exc)[:200]
 

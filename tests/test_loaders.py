@@ -61,7 +61,9 @@ def test_rerun_updates_a_renamed_unit(tmp_path):
 
 def test_new_children_of_existing_units_get_paths_after_their_siblings(tmp_path):
     call_command("load_units", str(SOURCE))
-    extra = write_csv(tmp_path, "MA-X1,Đoàn xã Ẳng Nưa,grassroots,HDMA,,\nMA-X1-C1,Chi đoàn bản Cang,branch,MA-X1,,\n")
+    extra = write_csv(
+        tmp_path, "MA-X1,Đoàn xã Ẳng Nưa,grassroots,HDMA,,\nMA-X1-C1,Chi đoàn bản Cang,branch,MA-X1,,\n"
+    )
     call_command("load_units", str(extra))
     district = Unit.objects.get(code="HDMA")
     commune = Unit.objects.get(code="MA-X1")

@@ -1,4 +1,9 @@
 from .base import *  # noqa: F403
+from .base import DATABASES
+
+# The live-server thread must not keep a connection open, or PostgreSQL refuses to drop the
+# test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from accounts.demo import demo_seed
 from plans.targets import read_targets
@@ -12,16 +13,22 @@ class Command(BaseCommand):
     help = "Load the demo province (Điện Biên) with one account per role and print the logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", help="Password for every demo account (default: random, kept in var/)")
+        parser.add_argument("--password", help="Password for every demo account (default: random, kept)")
 
     def handle(self, *args, password=None, **options):
         password = password or os.environ.get("DEMO_PASSWORD") or self._kept_password()
         accounts = demo_seed(password=password)
         targets = read_targets(settings.DEMO_DATA_DIR / "indicators_2024.csv")
-        self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {len(accounts)} tài khoản, {len(targets)} chỉ tiêu 2024 sẵn sàng."))
-        self.stdout.write(f"Mật khẩu của mọi tài khoản mẫu: {password}")
-        self.stdout.write("Tài khoản: admin (quản trị), " + ", ".join(a.username for a in accounts[:7]))
-        self.stdout.write("           mỗi đơn vị cấp huyện: <mã>.canbo và <mã>.bithu, ví dụ hdma.canbo, hdtg.bithu")
+        self.stdout.write(self.style.SUCCESS(
+            _("Demo data: %(accounts)s accounts, %(targets)s year targets ready.")
+            % {"accounts": len(accounts), "targets": len(targets)}
+        ))
+        self.stdout.write(_("Password of every demo account: %(password)s") % {"password": password})
+        province = ", ".join(a.username for a in accounts if a.unit_code == "TDDB")
+        self.stdout.write(_("Province accounts: admin (administrator), %(names)s") % {"names": province})
+        self.stdout.write(
+            _("Each district-level unit: <code>.canbo and <code>.bithu, e.g. hdma.canbo, hdtg.bithu")
+        )
 
     def _kept_password(self) -> str:
         # Kept so that restarting the demo does not change the logins people already wrote down.
