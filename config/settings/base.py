@@ -22,7 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "core.staticfiles.StaticFiles",
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
