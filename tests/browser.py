@@ -29,7 +29,8 @@ def page():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 412, "height": 860})
+        # The browser's own locale is left as is (en-US): Vietnamese must be the default anyway.
+        context = browser.new_context(viewport={"width": 412, "height": 860})
         yield context.new_page()
         context.close()
         browser.close()

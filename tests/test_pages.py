@@ -69,3 +69,13 @@ def test_logout_is_a_post(client, people):
 def test_admin_speaks_vietnamese(admin_client):
     body = admin_client.get(reverse("admin:index")).content.decode()
     assert "Đơn vị" in body and "Chức vụ" in body
+
+
+def test_an_english_browser_still_gets_vietnamese_by_default(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body and "Đăng nhập" in body
+
+
+def test_an_unknown_language_cookie_falls_back_to_vietnamese(client):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="vi">' in client.get(reverse("login")).content.decode()
