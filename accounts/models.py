@@ -62,6 +62,16 @@ class Unit(MP_Node):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         indexes = [models.Index(fields=["level", "path"], name="unit_level_path")]
+        # Granted on a unit to its role groups (see ROLE_UNIT_PERMISSIONS); workflow tasks ask
+        # for one of these on the unit whose queue they belong to.
+        permissions = [
+            ("draft_plans", _("Draft plans of the unit")),
+            ("review_plans", _("Review drafts of the unit")),
+            ("approve_plans", _("Approve plans of the unit")),
+            ("issue_plans", _("Number and issue plans of the unit")),
+            ("handle_assignments", _("Receive and report work assigned to the unit")),
+            ("review_reports", _("Review reports sent to the unit")),
+        ]
 
     def __str__(self):
         return self.name
@@ -112,6 +122,18 @@ class Role(models.TextChoices):
 
 
 LEADER_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STANDING_MEMBER})
+
+_OFFICE_WORK = ("draft_plans", "handle_assignments", "review_reports")
+ROLE_UNIT_PERMISSIONS = {
+    Role.SECRETARY: (*_OFFICE_WORK, "approve_plans"),
+    Role.DEPUTY_SECRETARY: (*_OFFICE_WORK, "approve_plans"),
+    Role.STANDING_MEMBER: (*_OFFICE_WORK, "approve_plans"),
+    Role.DEPARTMENT_HEAD: (*_OFFICE_WORK, "review_plans"),
+    Role.OFFICER: _OFFICE_WORK,
+    Role.CLERK: ("issue_plans", "handle_assignments"),
+    Role.INSPECTION_CHAIR: (),
+    Role.INSPECTION_MEMBER: (),
+}
 
 
 class PositionQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .models import Department, Position, Role, Unit, UnitRoleGroup, User
+from .models import ROLE_UNIT_PERMISSIONS, Department, Position, Role, Unit, UnitRoleGroup, User
 
 
 def unit_role_group(*, unit: Unit, role: str) -> Group:
@@ -18,7 +18,10 @@ def unit_role_group(*, unit: Unit, role: str) -> Group:
         return link.group
     with transaction.atomic():
         group, _ = Group.objects.get_or_create(name=f"{unit.code}:{role}")
-        link, _ = UnitRoleGroup.objects.get_or_create(unit=unit, role=role, defaults={"group": group})
+        link, created = UnitRoleGroup.objects.get_or_create(unit=unit, role=role, defaults={"group": group})
+        if created:
+            for codename in ROLE_UNIT_PERMISSIONS[role]:
+                assign_perm(f"accounts.{codename}", link.group, unit)
     return link.group
 
 

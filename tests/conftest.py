@@ -15,12 +15,15 @@ from tests.factories import UserFactory
 def province_tree(db):
     """Tỉnh đoàn Điện Biên, its departments and 16 district-level units, from the real file."""
     units_load(read_units_csv(settings.DEMO_DATA_DIR / "units_dien_bien.csv"))
+    Unit.objects.filter(code="TDDB").update(document_code="TĐTN")  # as seed_demo sets it
     return SimpleNamespace(
         province=Unit.objects.get(code="TDDB"),
         muong_ang=Unit.objects.get(code="HDMA"),
         tuan_giao=Unit.objects.get(code="HDTG"),
         xdd=Department.objects.get(code="TDDB-XDD"),
         ubkt=Department.objects.get(code="TDDB-UBKT"),
+        vp=Department.objects.get(code="TDDB-VP"),
+        districts=list(Unit.objects.filter(level__code="district").order_by("path")),
     )
 
 
@@ -41,6 +44,9 @@ def people(province_tree):
         muong_ang_secretary=person("hdma.bithu", "Bí thư Mường Ảng", t.muong_ang, Role.SECRETARY),
         tuan_giao_officer=person("hdtg.canbo", "Cán bộ Tuần Giáo", t.tuan_giao, Role.OFFICER),
         inspector=person("ubkt.uyvien1", "Cà Thị Lan", t.province, Role.INSPECTION_MEMBER, t.ubkt),
+        province_officer=person("chuyenvien", "Nguyễn Văn Hùng", t.province, Role.OFFICER, t.xdd),
+        department_head=person("truongban", "Quàng Thị Mai", t.province, Role.DEPARTMENT_HEAD, t.xdd),
+        clerk=person("vanthu", "Lường Thị Hoa", t.province, Role.CLERK, t.vp),
     )
 
 

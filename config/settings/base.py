@@ -195,3 +195,13 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Plans and inspections")
+
+# Document numbers: see core/numbering.py. Youth Union practice: per kind, per congress term.
+DOCUMENT_NUMBERING = {
+    "style": env_str("DOCUMENT_NUMBER_STYLE", "party"),
+    "period": env_str("DOCUMENT_NUMBER_PERIOD", "term"),
+    "per_kind": True,
+    "term_first_year": env_int("DOCUMENT_TERM_FIRST_YEAR", 2022),
+    "term_years": 5,
+}
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

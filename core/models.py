@@ -1,0 +1,77 @@
+"""Mechanisms shared by plans and inspections: transition history, numbering, attachments."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionLog(models.Model):
+    """One state change of any object: who, when, from, to, and the comment. Append-only."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("action"), max_length=40)
+    source = models.CharField(_("from"), max_length=40)
+    target = models.CharField(_("to"), max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        # "History of this object", newest last: every detail page.
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject")]
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("History is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("History is append-only")
+
+
+class DocumentSequence(models.Model):
+    """The last number used in one numbering scope (issuer × kind × period)."""
+
+    scope = models.CharField(max_length=200, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+
+    def __str__(self):
+        return f"{self.scope}: {self.last_number}"
+
+
+class Attachment(models.Model):
+    """A file attached to a plan, report, finding… Stored under a random name, served only
+    through a view that checks the viewer may see the object it belongs to."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    mime_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_owner")]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,238 @@
+"""Plans (kế hoạch) and other directives, one assignment per recipient unit, and reports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Department, Unit
+from core.text import fold, nfc
+
+
+class PlanKind(models.TextChoices):
+    # The value is the code used in document numbers (176-KH/…).
+    PLAN = "KH", _("Plan")
+    GUIDANCE = "HD", _("Guidance")
+    PROGRAMME = "CTr", _("Programme")
+    LETTER = "CV", _("Official letter")
+    REPORT_REQUEST = "YCBC", _("Report request")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UNDER_REVIEW = "under_review", _("Under department review")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    APPROVED = "approved", _("Approved, awaiting issue")
+    ISSUED = "issued", _("Issued")
+    CLOSED = "closed", _("Closed")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Plan(ConcurrentTransitionMixin, models.Model):
+    issuing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="issued_plans", verbose_name=_("issuing unit")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="plans",
+        verbose_name=_("advising department"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=PlanKind.choices, default=PlanKind.PLAN)
+    subject = models.CharField(_("subject line"), max_length=500)
+    body = models.TextField(_("content"), blank=True)
+    period_start = models.DateField(_("implementation from"), null=True, blank=True)
+    period_end = models.DateField(_("implementation to"), null=True, blank=True)
+    receipt_due = models.DateTimeField(_("confirm receipt by"), null=True, blank=True)
+    report_due = models.DateTimeField(_("report by"))
+    recipients = models.ManyToManyField(
+        Unit, related_name="addressed_plans", blank=True, verbose_name=_("recipient units")
+    )
+    parent_assignment = models.ForeignKey(
+        "Assignment", on_delete=models.PROTECT, null=True, blank=True, related_name="implementing_plans",
+        verbose_name=_("implements"),
+    )
+    state = FSMField(_("state"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True)
+    number = models.CharField(_("document number"), max_length=100, blank=True)
+    number_scope = models.CharField(max_length=200, blank=True, editable=False)
+    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    search_text = models.TextField(editable=False, blank=True)
+    process = models.OneToOneField(
+        "viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        indexes = [
+            # The plan list: my unit's plans by state, newest first.
+            models.Index(fields=["issuing_unit", "state", "created_at"], name="plan_unit_state"),
+            models.Index(fields=["department", "state"], name="plan_department_state"),
+            models.Index(fields=["period_start", "period_end"], name="plan_period"),
+        ]
+        constraints = [
+            # Gap-free and unique inside a numbering scope; NULL until issued.
+            models.UniqueConstraint(
+                fields=["number_scope", "number_seq"], condition=Q(number_seq__isnull=False),
+                name="plan_number_unique_in_scope",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.subject}" if self.number else self.subject
+
+    def save(self, *args, **kwargs):
+        self.subject = nfc(self.subject).strip()
+        self.body = nfc(self.body)
+        self.search_text = fold(f"{self.number} {self.subject}")
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def parent_plan(self):
+        return self.parent_assignment.plan if self.parent_assignment_id else None
+
+    # Transitions: rules only. Locking, permissions and history are in plans.services.
+    @transition(field=state, source=PlanState.DRAFT, target=PlanState.UNDER_REVIEW)
+    def submit(self):
+        pass
+
+    @transition(field=state, source=PlanState.UNDER_REVIEW, target=PlanState.AWAITING_APPROVAL)
+    def review(self):
+        pass
+
+    @transition(field=state, source=PlanState.AWAITING_APPROVAL, target=PlanState.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=[PlanState.UNDER_REVIEW, PlanState.AWAITING_APPROVAL],
+                target=PlanState.DRAFT)
+    def return_to_draft(self):
+        pass
+
+    @transition(field=state, source=PlanState.APPROVED, target=PlanState.ISSUED)
+    def issue(self, *, number, issued_at):
+        self.number = number.text
+        self.number_scope = number.scope
+        self.number_seq = number.seq
+        self.issued_at = issued_at
+
+    @transition(field=state, source=PlanState.ISSUED, target=PlanState.CLOSED)
+    def close(self):
+        pass
+
+    @transition(field=state, source=PlanState.ISSUED, target=PlanState.REVOKED)
+    def revoke(self):
+        pass
+
+
+class AssignmentState(models.TextChoices):
+    SENT = "sent", _("Sent, not yet received")
+    RECEIVED = "received", _("Received, in progress")
+    REPORTED = "reported", _("Reported, awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", _("Cancelled (plan revoked)")
+
+
+OPEN_ASSIGNMENT_STATES = (AssignmentState.SENT, AssignmentState.RECEIVED, AssignmentState.REPORTED)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def overdue(self, now=None):
+        """Past a due moment with the step it gates not done. Derived, never stored."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(state=AssignmentState.SENT, receipt_due__lt=now)
+            | Q(state__in=[AssignmentState.SENT, AssignmentState.RECEIVED], report_due__lt=now)
+        )
+
+
+class Assignment(ConcurrentTransitionMixin, models.Model):
+    """One recipient unit's share of an issued plan: the "5 rõ" of who, what, by when."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("plan"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    state = FSMField(_("state"), default=AssignmentState.SENT, choices=AssignmentState.choices, protected=True)
+    receipt_due = models.DateTimeField(_("confirm receipt by"), null=True, blank=True)
+    report_due = models.DateTimeField(_("report by"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    process = models.OneToOneField(
+        "viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True, related_name="assignment",
+        editable=False,
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "unit__path"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="assignment_plan_unit_unique")]
+        indexes = [
+            # The unit's inbox and the overdue sweep.
+            models.Index(fields=["unit", "state", "report_due"], name="assignment_unit_state"),
+            models.Index(fields=["state", "report_due"], name="assignment_state_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} → {self.unit}"
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.state == AssignmentState.SENT and self.receipt_due and self.receipt_due < now:
+            return True
+        return self.state in (AssignmentState.SENT, AssignmentState.RECEIVED) and self.report_due < now
+
+    @transition(field=state, source=AssignmentState.SENT, target=AssignmentState.RECEIVED)
+    def receive(self, *, at):
+        self.received_at = at
+
+    @transition(field=state, source=AssignmentState.RECEIVED, target=AssignmentState.REPORTED)
+    def report(self, *, at):
+        self.reported_at = at
+
+    @transition(field=state, source=AssignmentState.REPORTED, target=AssignmentState.ACCEPTED)
+    def accept(self, *, at):
+        self.accepted_at = at
+
+    @transition(field=state, source=AssignmentState.REPORTED, target=AssignmentState.RECEIVED)
+    def return_report(self):
+        pass
+
+    @transition(field=state, source=list(OPEN_ASSIGNMENT_STATES), target=AssignmentState.CANCELLED)
+    def cancel(self):
+        pass
+
+
+class Report(models.Model):
+    """One submission of an assignment's report. A resubmission is a new version; old ones stay."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reports")
+    version = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("report"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        ordering = ["assignment", "-version"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["assignment", "version"], name="report_version_unique")]
+
+    def __str__(self):
+        return f"{self.assignment} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        self.text = nfc(self.text)
+        super().save(*args, **kwargs)

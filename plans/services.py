@@ -1,0 +1,247 @@
+"""Writes on plans, assignments and reports. Each runs in one transaction on a locked row,
+checks who may act, applies the state machine's transition, logs it, and moves the workflow."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Position, Role
+from core import transitions
+from core.errors import ActionForbidden
+from core.models import TransitionLog
+from core.numbering import number_next
+from workflows import engine
+from workflows.flows import AssignmentFlow, PlanApprovalFlow
+
+from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Plan, PlanState, Report
+
+DEFAULT_RECEIPT_DAYS = 3
+EDITABLE_FIELDS = (
+    "kind", "subject", "body", "period_start", "period_end", "receipt_due", "report_due", "department",
+)
+
+
+def _require(user, codename: str, unit, action: str):
+    if not user.has_perm(f"accounts.{codename}", unit):
+        raise ActionForbidden(_("You may not %(action)s for %(unit)s.") % {"action": action, "unit": unit})
+
+
+def _require_comment(comment: str):
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("A comment is required to return it.")})
+
+
+def _validate_plan(plan: Plan, recipients):
+    errors = {}
+    if not plan.subject:
+        errors["subject"] = _("The subject line is required.")
+    if plan.department_id and plan.department.unit_id != plan.issuing_unit_id:
+        errors["department"] = _("The department does not belong to the issuing unit.")
+    if plan.period_start and plan.period_end and plan.period_end < plan.period_start:
+        errors["period_end"] = _("The end of the period is before its start.")
+    if plan.receipt_due and plan.report_due and plan.report_due < plan.receipt_due:
+        errors["report_due"] = _("The report deadline is before the receipt deadline.")
+    if recipients is not None:
+        issuer_path = plan.issuing_unit.path
+        foreign = [u for u in recipients if not u.path.startswith(issuer_path) or u.pk == plan.issuing_unit_id]
+        if foreign:
+            errors["recipients"] = _("Plans go only to units below the issuing unit: %(units)s") % {
+                "units": ", ".join(u.name for u in foreign)
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def plan_create(*, by, issuing_unit, subject, report_due, recipients=(), parent_assignment=None, **fields) -> Plan:
+    _require(by, "draft_plans", issuing_unit, _("draft plans"))
+    if parent_assignment is not None and parent_assignment.unit_id != issuing_unit.pk:
+        raise ValidationError({"parent_assignment": _("An implementing plan belongs to the assigned unit.")})
+    plan = Plan(issuing_unit=issuing_unit, subject=subject, report_due=report_due,
+                parent_assignment=parent_assignment, created_by=by,
+                **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    recipients = list(recipients)
+    _validate_plan(plan, recipients)
+    with transaction.atomic():
+        plan.save()
+        plan.recipients.set(recipients)
+    return plan
+
+
+def plan_update(*, plan: Plan, by, recipients=None, **fields) -> Plan:
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        _require(by, "draft_plans", plan.issuing_unit, _("edit plans"))
+        if plan.state != PlanState.DRAFT:
+            raise ValidationError(_("Only a draft can be edited."))
+        for name, value in fields.items():
+            if name in EDITABLE_FIELDS:
+                setattr(plan, name, value)
+        recipients = list(recipients) if recipients is not None else None
+        _validate_plan(plan, recipients)
+        plan.save()
+        if recipients is not None:
+            plan.recipients.set(recipients)
+    return plan
+
+
+def plan_submit(*, plan: Plan, by, comment: str = "") -> Plan:
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        _require(by, "draft_plans", plan.issuing_unit, _("submit plans"))
+        if plan.state == PlanState.DRAFT and not plan.recipients.exists():
+            raise ValidationError({"recipients": _("Choose at least one recipient unit.")})
+        transitions.apply(plan, "submit", by=by, comment=comment, label=_("submit"))
+        if plan.process_id is None:
+            engine.plan_process_start(plan)
+        else:
+            engine.complete(plan.process, PlanApprovalFlow.rework, by=by)
+    return plan
+
+
+def _is_department_head(user, plan) -> bool:
+    if plan.department_id is None:
+        return True
+    return Position.objects.active_on().filter(
+        user=user, unit_id=plan.issuing_unit_id, department_id=plan.department_id, role=Role.DEPARTMENT_HEAD
+    ).exists()
+
+
+def plan_review(*, plan: Plan, by, comment: str = "") -> Plan:
+    """The department head passes the draft on to the leader."""
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        _require(by, "review_plans", plan.issuing_unit, _("review drafts"))
+        if not _is_department_head(by, plan):
+            raise ActionForbidden(_("Only the head of %(dept)s reviews its drafts.") % {"dept": plan.department})
+        transitions.apply(plan, "review", by=by, comment=comment, label=_("forward for approval"))
+        engine.complete(plan.process, PlanApprovalFlow.review, by=by)
+    return plan
+
+
+def plan_approve(*, plan: Plan, by, comment: str = "") -> Plan:
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        _require(by, "approve_plans", plan.issuing_unit, _("approve plans"))
+        transitions.apply(plan, "approve", by=by, comment=comment, label=_("approve"))
+        engine.complete(plan.process, PlanApprovalFlow.approve, by=by)
+    return plan
+
+
+def plan_return(*, plan: Plan, by, comment: str) -> Plan:
+    """Back to the drafter with comments, from department review or from the leader."""
+    _require_comment(comment)
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        if plan.state == PlanState.UNDER_REVIEW:
+            _require(by, "review_plans", plan.issuing_unit, _("return drafts"))
+            node = PlanApprovalFlow.review
+        else:
+            _require(by, "approve_plans", plan.issuing_unit, _("return drafts"))
+            node = PlanApprovalFlow.approve
+        transitions.apply(plan, "return_to_draft", by=by, comment=comment, label=_("return"))
+        engine.complete(plan.process, node, by=by)
+    return plan
+
+
+def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
+    """Number the plan and send it: one assignment, process and receive task per recipient.
+
+    The query count does not depend on the number of recipients (bulk inserts throughout).
+    """
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        _require(by, "issue_plans", plan.issuing_unit, _("issue plans"))
+        now = timezone.now()
+        recipients = list(plan.recipients.order_by("path").values_list("pk", flat=True))
+        number = None
+        if plan.state == PlanState.APPROVED:
+            number = number_next(unit=plan.issuing_unit, department=plan.department, kind_code=plan.kind,
+                                 day=timezone.localdate(now))
+        transitions.apply(plan, "issue", by=by, comment=comment, label=_("issue"), number=number, issued_at=now)
+        receipt_due = plan.receipt_due or now + datetime.timedelta(days=DEFAULT_RECEIPT_DAYS)
+        assignments = Assignment.objects.bulk_create(
+            [Assignment(plan=plan, unit_id=unit_id, receipt_due=receipt_due, report_due=plan.report_due)
+             for unit_id in recipients]
+        )
+        engine.assignment_processes_start(assignments)
+        engine.complete(plan.process, PlanApprovalFlow.issue, by=by)
+    return plan
+
+
+def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("A reason is required to revoke a plan.")})
+    with transaction.atomic():
+        plan = transitions.lock(Plan, plan.pk)
+        _require(by, "approve_plans", plan.issuing_unit, _("revoke plans"))
+        transitions.apply(plan, "revoke", by=by, comment=reason, label=_("revoke"))
+        open_assignments = list(plan.assignments.select_for_update().filter(state__in=OPEN_ASSIGNMENT_STATES))
+        _cancel_in_bulk(open_assignments, by=by, reason=reason)
+    return plan
+
+
+def _cancel_in_bulk(assignments, *, by, reason):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Assignment)
+    logs = [TransitionLog(content_type=content_type, object_id=a.pk, transition="cancel", source=a.state,
+                          target=AssignmentState.CANCELLED, by=by, comment=reason) for a in assignments]
+    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(state=AssignmentState.CANCELLED)
+    TransitionLog.objects.bulk_create(logs)
+    engine.processes_cancel([a.process for a in assignments if a.process_id])
+
+
+def assignment_receive(*, assignment: Assignment, by, comment: str = "") -> Assignment:
+    with transaction.atomic():
+        assignment = transitions.lock(Assignment, assignment.pk)
+        _require(by, "handle_assignments", assignment.unit, _("confirm receipt"))
+        transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"),
+                          at=timezone.now())
+        engine.complete(assignment.process, AssignmentFlow.receive, by=by)
+    return assignment
+
+
+def assignment_report(*, assignment: Assignment, by, text: str) -> Report:
+    if not (text or "").strip():
+        raise ValidationError({"text": _("The report cannot be empty.")})
+    with transaction.atomic():
+        assignment = transitions.lock(Assignment, assignment.pk)
+        _require(by, "handle_assignments", assignment.unit, _("report"))
+        transitions.apply(assignment, "report", by=by, label=_("report"), at=timezone.now())
+        version = assignment.reports.count() + 1
+        report = Report.objects.create(assignment=assignment, version=version, text=text, submitted_by=by)
+        engine.complete(assignment.process, AssignmentFlow.report, by=by)
+    return report
+
+
+def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
+    with transaction.atomic():
+        assignment = transitions.lock(Assignment, assignment.pk)
+        plan = transitions.lock(Plan, assignment.plan_id)
+        _require(by, "review_reports", plan.issuing_unit, _("accept reports"))
+        transitions.apply(assignment, "accept", by=by, comment=comment, label=_("accept"), at=timezone.now())
+        Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
+            review_comment=comment
+        )
+        engine.complete(assignment.process, AssignmentFlow.review, by=by)
+        still_open = plan.assignments.filter(state__in=OPEN_ASSIGNMENT_STATES).exists()
+        if not still_open and plan.state == PlanState.ISSUED:
+            transitions.apply(plan, "close", by=by, label=_("close"),
+                              comment=_("Every recipient's report has been accepted."))
+    return assignment
+
+
+def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment:
+    _require_comment(comment)
+    with transaction.atomic():
+        assignment = transitions.lock(Assignment, assignment.pk)
+        _require(by, "review_reports", assignment.plan.issuing_unit, _("return reports"))
+        transitions.apply(assignment, "return_report", by=by, comment=comment, label=_("return the report"))
+        Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
+            review_comment=comment
+        )
+        engine.complete(assignment.process, AssignmentFlow.review, by=by)
+    return assignment

@@ -1,0 +1,75 @@
+"""A plan from draft to closed over the 16 districts of the demo province."""
+
+import pytest
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from core.transitions import history_of
+from plans import services
+from plans.models import Assignment, AssignmentState, Plan, PlanState
+from tests.plans_helpers import draft_plan, issued_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def state_of(obj):
+    return type(obj).objects.get(pk=obj.pk).state
+
+
+def open_tasks(process):
+    return list(Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+                .values_list("flow_task", flat=True))
+
+
+def test_draft_to_closed_over_sixteen_districts(people):
+    plan = draft_plan(people)
+    assert plan.state == PlanState.DRAFT and plan.number == ""
+
+    services.plan_submit(plan=plan, by=people.province_officer)
+    assert state_of(plan) == PlanState.UNDER_REVIEW
+    plan = Plan.objects.get(pk=plan.pk)
+    assert [node.name for node in open_tasks(plan.process)] == ["review"]
+
+    services.plan_review(plan=plan, by=people.department_head)
+    services.plan_approve(plan=plan, by=people.province_leader, comment="Đồng ý ban hành")
+    assert state_of(plan) == PlanState.APPROVED
+    assert Plan.objects.get(pk=plan.pk).number == ""  # numbers only at issuance
+
+    services.plan_issue(plan=plan, by=people.clerk)
+    plan = Plan.objects.get(pk=plan.pk)
+    assert plan.state == PlanState.ISSUED
+    assert plan.number.endswith("-KH/TĐTN-XDĐ")
+    assert plan.process.status == PROCESS.DONE
+    assignments = list(plan.assignments.select_related("unit", "process"))
+    assert sorted(a.unit.code for a in assignments) == sorted(u.code for u in people.tree.districts)
+    assert all(a.state == AssignmentState.SENT for a in assignments)
+
+    for assignment in assignments:
+        officer = people.muong_ang_officer if assignment.unit.code == "HDMA" else None
+        actor = officer or _unit_officer(people, assignment.unit)
+        services.assignment_receive(assignment=assignment, by=actor)
+        services.assignment_report(assignment=assignment, by=actor, text=f"Báo cáo của {assignment.unit.name}")
+        assert state_of(plan) == PlanState.ISSUED
+        services.assignment_accept(assignment=assignment, by=people.province_officer)
+
+    assert state_of(plan) == PlanState.CLOSED
+    assert all(a.state == AssignmentState.ACCEPTED for a in Assignment.objects.filter(plan=plan))
+    processes = Process.objects.filter(pk__in=[a.process_id for a in assignments])
+    assert sorted(p.status for p in processes) == [PROCESS.DONE] * 16
+    steps = [(h.source, h.target) for h in history_of(plan)]
+    assert steps == [
+        ("draft", "under_review"), ("under_review", "awaiting_approval"), ("awaiting_approval", "approved"),
+        ("approved", "issued"), ("issued", "closed"),
+    ]
+    assert history_of(plan)[2].comment == "Đồng ý ban hành"
+    assert history_of(plan)[2].by == people.province_leader
+
+
+def _unit_officer(people, unit):
+    from accounts.models import Role
+    from accounts.services import position_create
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=f"{unit.code.lower()}.canbo")
+    position_create(user=user, unit=unit, role=Role.OFFICER)
+    return user

@@ -1,0 +1,100 @@
+"""Process graphs. Nodes hold no business rules: the human steps are completed by the services
+in plans/services.py (from the UI, the API or a task alike), and the gates read the state
+those services left on the plan or assignment."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from plans.models import AssignmentState, PlanState
+
+def _link(activation, subject):
+    """Tie the new process to its plan or assignment before the first task is created:
+    that task's permission is read through the link."""
+    activation.process.save()
+    subject.process = activation.process
+    subject.save(update_fields=["process"])
+    return activation.process
+
+
+def _plan_unit(process):
+    return process.plan.issuing_unit
+
+
+def _assignment_unit(process):
+    return process.assignment.unit
+
+
+def _assignment_issuer(process):
+    return process.assignment.plan.issuing_unit
+
+
+class PlanApprovalFlow(flow.Flow):
+    """Officer drafts → department head reviews → leader approves or returns → clerk issues."""
+
+    process_title = _("Plan approval")
+    # viewflow's default is no lock at all; two leaders acting at once must serialize.
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(_link).Next(this.review)
+    review = (
+        flow.ManualTask(task_title=_("Review the draft"))
+        .Permission("accounts.review_plans", obj=_plan_unit)
+        .Next(this.after_review)
+    )
+    after_review = (
+        flow.If(lambda activation: activation.process.plan.state == PlanState.DRAFT)
+        .Then(this.rework)
+        .Else(this.approve)
+    )
+    approve = (
+        flow.ManualTask(task_title=_("Approve the plan"))
+        .Permission("accounts.approve_plans", obj=_plan_unit)
+        .Next(this.after_approval)
+    )
+    after_approval = (
+        flow.If(lambda activation: activation.process.plan.state == PlanState.DRAFT)
+        .Then(this.rework)
+        .Else(this.issue)
+    )
+    rework = (
+        flow.ManualTask(task_title=_("Revise and resubmit the draft"))
+        .Permission("accounts.draft_plans", obj=_plan_unit)
+        .Next(this.review)
+    )
+    issue = (
+        flow.ManualTask(task_title=_("Number and issue"))
+        .Permission("accounts.issue_plans", obj=_plan_unit)
+        .Next(this.end)
+    )
+    end = flow.End()
+
+
+class AssignmentFlow(flow.Flow):
+    """One per recipient unit: receive → report → the issuer reviews (accept, or return)."""
+
+    process_title = _("Assigned work")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(_link).Next(this.receive)
+    receive = (
+        flow.ManualTask(task_title=_("Confirm receipt"))
+        .Permission("accounts.handle_assignments", obj=_assignment_unit)
+        .Next(this.report)
+    )
+    report = (
+        flow.ManualTask(task_title=_("Report the results"))
+        .Permission("accounts.handle_assignments", obj=_assignment_unit)
+        .Next(this.review)
+    )
+    review = (
+        flow.ManualTask(task_title=_("Review the unit's report"))
+        .Permission("accounts.review_reports", obj=_assignment_issuer)
+        .Next(this.after_review)
+    )
+    after_review = (
+        flow.If(lambda activation: activation.process.assignment.state == AssignmentState.ACCEPTED)
+        .Then(this.end)
+        .Else(this.report)
+    )
+    end = flow.End()
