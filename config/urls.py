@@ -12,6 +12,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("accounts.api_urls")),
+    path("api/", include("plans.api_urls")),
     path("admin/", admin.site.urls),
+    path("tep/", include("core.urls")),
+    path("ke-hoach/", include("plans.urls")),
     path("", include("accounts.urls")),
 ]

@@ -73,3 +73,26 @@ def _unit_officer(people, unit):
     user = UserFactory(username=f"{unit.code.lower()}.canbo")
     position_create(user=user, unit=unit, role=Role.OFFICER)
     return user
+
+
+def test_the_inbox_holds_each_districts_own_receive_task_only(people):
+    from plans.selectors import inbox_tasks
+
+    plan = issued_plan(people)
+    muong_ang = list(inbox_tasks(people.muong_ang_officer))
+    assert [t.process.assignment.unit.code for t in muong_ang] == ["HDMA"]
+    assert muong_ang[0].process.assignment.plan == plan
+    assert [t.process.assignment.unit.code for t in inbox_tasks(people.tuan_giao_officer)] == ["HDTG"]
+    assert list(inbox_tasks(people.province_leader)) == []
+
+
+def test_the_inbox_follows_the_approval_steps(people):
+    from plans.selectors import inbox_tasks
+
+    plan = draft_plan(people)
+    services.plan_submit(plan=plan, by=people.province_officer)
+    assert [t.process.plan for t in inbox_tasks(people.department_head)] == [plan]
+    assert list(inbox_tasks(people.province_leader)) == []  # leaders hold no review_plans grant
+    services.plan_review(plan=plan, by=people.department_head)
+    assert [t.process.plan for t in inbox_tasks(people.province_leader)] == [plan]
+    assert list(inbox_tasks(people.muong_ang_officer)) == []
