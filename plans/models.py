@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department, Unit
 from core.text import fold, nfc
@@ -101,9 +101,12 @@ class Plan(ConcurrentTransitionMixin, models.Model):
         return self.parent_assignment.plan if self.parent_assignment_id else None
 
     # Transitions: rules only. Locking, permissions and history are in plans.services.
-    @transition(field=state, source=PlanState.DRAFT, target=PlanState.UNDER_REVIEW)
+    @transition(field=state, source=PlanState.DRAFT,
+                target=RETURN_VALUE(PlanState.UNDER_REVIEW, PlanState.AWAITING_APPROVAL))
     def submit(self):
-        pass
+        # Department review exists only where a department advised the plan; a unit without
+        # departments (a district, a commune) sends its drafts straight to its leader.
+        return PlanState.UNDER_REVIEW if self.department_id else PlanState.AWAITING_APPROVAL
 
     @transition(field=state, source=PlanState.UNDER_REVIEW, target=PlanState.AWAITING_APPROVAL)
     def review(self):

@@ -36,7 +36,12 @@ class PlanApprovalFlow(flow.Flow):
     # viewflow's default is no lock at all; two leaders acting at once must serialize.
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(_link).Next(this.review)
+    start = flow.StartHandle(_link).Next(this.route)
+    route = (
+        flow.If(lambda activation: activation.process.plan.state == PlanState.UNDER_REVIEW)
+        .Then(this.review)
+        .Else(this.approve)
+    )
     review = (
         flow.ManualTask(task_title=_("Review the draft"))
         .Permission("accounts.review_plans", obj=_plan_unit)
@@ -60,7 +65,7 @@ class PlanApprovalFlow(flow.Flow):
     rework = (
         flow.ManualTask(task_title=_("Revise and resubmit the draft"))
         .Permission("accounts.draft_plans", obj=_plan_unit)
-        .Next(this.review)
+        .Next(this.route)
     )
     issue = (
         flow.ManualTask(task_title=_("Number and issue"))
