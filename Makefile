@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo messages lint clean
+.PHONY: run test install migrate demo messages lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: install
 messages: install
 	$(PY) manage.py makemessages --locale vi --no-obsolete --no-location
 	$(PY) scripts/compile_messages.py
+
+bench: install
+	bench/run
 
 lint: install
 	$(VENV)/bin/ruff check .

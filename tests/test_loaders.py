@@ -149,12 +149,13 @@ def test_missing_columns_are_named(tmp_path):
 
 def test_national_units_are_34_provinces_and_3321_communes():
     call_command("load_national_units")
-    assert Unit.objects.filter(level__code="province", depth=1).count() == 34
-    assert Unit.objects.filter(level__code="commune", depth=2).count() == 3321
+    assert Unit.objects.get(depth=1).code == "VN"
+    assert Unit.objects.filter(level__code="province", depth=2).count() == 34
+    assert Unit.objects.filter(level__code="commune", depth=3).count() == 3321
     hanoi = Unit.objects.get(name="Thành phố Hà Nội")
-    assert Unit.objects.filter(path__startswith=hanoi.path, depth=2).count() == hanoi.numchild > 0
+    assert Unit.objects.filter(path__startswith=hanoi.path, depth=3).count() == hanoi.numchild > 0
     call_command("load_national_units")
-    assert Unit.objects.count() == 34 + 3321
+    assert Unit.objects.count() == 1 + 34 + 3321
 
 
 def test_seed_demo_gives_every_role_an_account_and_is_idempotent():

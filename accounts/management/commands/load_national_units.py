@@ -7,7 +7,7 @@ from accounts.national import national_units_load
 
 
 class Command(BaseCommand):
-    help = "Load today's 34 provinces and 3,321 communes from the vietnam-provinces package."
+    help = "Load the central union, today's 34 provinces and 3,321 communes (vietnam-provinces)."
 
     def handle(self, *args, **options):
         started = time.perf_counter()

@@ -1,0 +1,32 @@
+"""Shared bench set-up: a fresh PostgreSQL database, migrated, with Django configured."""
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def fresh_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{PG}/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("APP_VAR_DIR", "/tmp/kehoach-bench-var")
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True,
+                   env=os.environ)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def summary(label: str, seconds: list[float]) -> str:
+    runs = ", ".join(f"{s:.2f}" for s in seconds)
+    return f"{label}: median {statistics.median(seconds):.2f} s over {len(seconds)} runs ({runs})"
