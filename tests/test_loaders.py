@@ -169,6 +169,9 @@ def test_seed_demo_gives_every_role_an_account_and_is_idempotent():
     for district in Unit.objects.filter(level__code="district"):
         assert set(district.positions.values_list("role", flat=True)) == {"officer", "secretary"}
     assert User.objects.get(username="hdma.canbo").check_password("mat-khau-demo-123")
+    from plans.models import Plan
+
+    assert sorted(Plan.objects.values_list("state", flat=True)) == ["awaiting_approval", "issued"]
     assert Unit.objects.get(code="TDDB").document_code == "TĐTN"
 
 

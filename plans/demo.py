@@ -1,0 +1,74 @@
+"""Demo plans for the Điện Biên province: one waiting for the leader, one issued and under way."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Department, Unit, User
+
+from . import services
+from .models import Plan
+
+
+def _people():
+    users = User.objects.in_bulk(["chuyenvien", "truongban", "lanhdao", "vanthu"], field_name="username")
+    return users["chuyenvien"], users["truongban"], users["lanhdao"], users["vanthu"]
+
+
+@transaction.atomic
+def demo_plans_seed() -> list[Plan]:
+    officer, head, leader, clerk = _people()
+    province = Unit.objects.get(code="TDDB")
+    xdd = Department.objects.get(code="TDDB-XDD")
+    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1).order_by("path"))
+    now = timezone.now()
+    year = timezone.localdate().year
+    plans = []
+
+    subject = f"Kế hoạch tổ chức Tháng Thanh niên năm {year + 1}"
+    plan = Plan.objects.filter(subject=subject).first()
+    if plan is None:
+        plan = services.plan_create(
+            by=officer, issuing_unit=province, department=xdd, kind="KH", subject=subject,
+            body="Triển khai Tháng Thanh niên với chủ đề “Tuổi trẻ Điện Biên xung kích, tình nguyện”.\n"
+                 "Các đơn vị báo cáo kết quả về Ban Thường vụ Tỉnh đoàn (qua Ban Xây dựng Đoàn).",
+            period_start=datetime.date(year + 1, 2, 26), period_end=datetime.date(year + 1, 3, 31),
+            report_due=now + datetime.timedelta(days=21), recipients=districts,
+        )
+        services.plan_submit(plan=plan, by=officer)
+        services.plan_review(plan=plan, by=head, comment="Đã rà soát, trình Thường trực.")
+    plans.append(plan)
+
+    subject = f"Kế hoạch kiểm tra công tác xây dựng Đoàn cơ sở năm {year}"
+    plan = Plan.objects.filter(subject=subject).first()
+    if plan is None:
+        plan = services.plan_create(
+            by=officer, issuing_unit=province, department=xdd, kind="KH", subject=subject,
+            body="Các đơn vị tự kiểm tra và báo cáo kết quả xây dựng Đoàn cơ sở “3 chủ động”.",
+            period_start=datetime.date(year, 10, 1), period_end=datetime.date(year, 12, 15),
+            receipt_due=now + datetime.timedelta(days=1), report_due=now + datetime.timedelta(days=2),
+            recipients=districts,
+        )
+        services.plan_submit(plan=plan, by=officer)
+        services.plan_review(plan=plan, by=head)
+        services.plan_approve(plan=plan, by=leader)
+        services.plan_issue(plan=plan, by=clerk)
+        _progress(plan)
+    plans.append(plan)
+    return plans
+
+
+def _progress(plan):
+    """Some districts have received, some reported, one report accepted: a matrix with colours."""
+    assignments = list(plan.assignments.select_related("unit").order_by("unit__path"))
+    officers = User.objects.in_bulk([f"{a.unit.code.lower()}.canbo" for a in assignments], field_name="username")
+    reviewer = User.objects.get(username="chuyenvien")
+    for index, assignment in enumerate(assignments[:9]):
+        officer = officers[f"{assignment.unit.code.lower()}.canbo"]
+        services.assignment_receive(assignment=assignment, by=officer)
+        if index < 5:
+            services.assignment_report(assignment=assignment, by=officer,
+                                       text=f"{assignment.unit.name} đã tự kiểm tra 100% cơ sở đoàn trực thuộc.")
+        if index < 2:
+            services.assignment_accept(assignment=assignment, by=reviewer, comment="Báo cáo đầy đủ.")
