@@ -19,10 +19,9 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from accounts.models import Role, Unit
+    from accounts.models import Role, Unit, User
     from accounts.national import national_units_load
     from accounts.services import position_create
-    from accounts.models import User
     from plans import services
 
     started = time.perf_counter()

@@ -30,6 +30,9 @@ class TransitionLog(models.Model):
         # "History of this object", newest last: every detail page.
         indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject")]
 
+    def __str__(self):
+        return f"{self.source} → {self.target} ({self.transition})"
+
     def save(self, *args, **kwargs):
         if self.pk:
             raise ValueError("History is append-only")

@@ -60,5 +60,5 @@ def number_next(*, unit, department, kind_code: str, day: datetime.date) -> Docu
     DocumentSequence.objects.bulk_create([DocumentSequence(scope=scope)], ignore_conflicts=True)
     DocumentSequence.objects.filter(scope=scope).update(last_number=F("last_number") + 1)
     seq = DocumentSequence.objects.get(scope=scope).last_number
-    return DocumentNumber(seq=seq, text=format_number(seq, kind_code, issuer, department_code, config["style"]),
-                          scope=scope)
+    text = format_number(seq, kind_code, issuer, department_code, config["style"])
+    return DocumentNumber(seq=seq, text=text, scope=scope)

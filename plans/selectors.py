@@ -6,12 +6,12 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import Position
 from core.text import fold
-from guardian.models import GroupObjectPermission
 
 from .models import OPEN_ASSIGNMENT_STATES, Assignment, Plan, PlanState, Report
 

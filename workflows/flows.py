@@ -8,6 +8,7 @@ from viewflow.workflow import flow, lock
 
 from plans.models import AssignmentState, PlanState
 
+
 def _link(activation, subject):
     """Tie the new process to its plan or assignment before the first task is created:
     that task's permission is read through the link."""
