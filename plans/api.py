@@ -1,0 +1,278 @@
+"""Plans, assignments and reports over REST, with the UI's rules: objects come from the
+visibility selectors (another unit's object is a 404), every change is a call to a service
+(its errors become 400/403/409 in core.api.exception_handler), transitions are POST actions."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from guardian.core import ObjectPermissionChecker
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from accounts.models import Unit
+from core.transitions import history_of
+
+from . import selectors, services
+from .models import Assignment, AssignmentState, Plan, PlanState, Report
+from .serializers import (
+    AssignmentFilterSerializer,
+    AssignmentSerializer,
+    CommentSerializer,
+    ConflictSerializer,
+    ErrorSerializer,
+    HistoryEntrySerializer,
+    PlanCreateSerializer,
+    PlanFilterSerializer,
+    PlanProgressSerializer,
+    PlanSerializer,
+    PlanUpdateSerializer,
+    ReportFilterSerializer,
+    ReportInputSerializer,
+    ReportSerializer,
+    RequiredCommentSerializer,
+    RevokeSerializer,
+)
+
+TRANSITION_ERRORS = {
+    400: OpenApiResponse(description="Missing or invalid fields, by field."),
+    403: OpenApiResponse(ErrorSerializer, description="The person may see the object, not take this action."),
+    404: OpenApiResponse(ErrorSerializer, description="No such object among those the person may see."),
+    409: OpenApiResponse(ConflictSerializer, description="The current state does not allow the action; "
+                                                         "nothing changed."),
+}
+EDIT_ERRORS = {code: TRANSITION_ERRORS[code] for code in (400, 403, 404)}
+
+
+class PagePermissions:
+    """The requesting user, with guardian's answers for one page of objects read up front.
+
+    The action selectors ask `user.has_perm(perm, unit)` per row, one query each through the
+    user; a checker primed with the page's units answers them all from two queries.
+    Anything else is the user's own attribute.
+    """
+
+    def __init__(self, user, units):
+        self._user = user
+        self._checker = ObjectPermissionChecker(user)
+        units = list({unit.pk: unit for unit in units}.values())
+        if units:
+            self._checker.prefetch_perms(units)
+
+    def has_perm(self, perm, obj=None):
+        if obj is None:
+            return self._user.has_perm(perm)
+        return self._checker.has_perm(perm, obj)
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
+def _params(serializer_class, request):
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+def _body(serializer_class, request, **kwargs):
+    body = serializer_class(data=request.data, **kwargs)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
+def _history(obj, states):
+    return Response(HistoryEntrySerializer(history_of(obj), many=True, context={"states": dict(states)}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PlanFilterSerializer]),
+    retrieve=extend_schema(responses={200: PlanSerializer, 404: TRANSITION_ERRORS[404]}),
+)
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Plans of the person's units and plans addressed to them. Drafts are edited with PATCH;
+    there is no delete (an issued plan is revoked)."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no real user
+            return Plan.objects.none()
+        return self._shaped(selectors.plans_visible_to(self.request.user))
+
+    @staticmethod
+    def _shaped(plans):
+        # Recipients in one query for the whole page, in tree order.
+        return plans.prefetch_related(Prefetch("recipients", queryset=Unit.objects.order_by("path")))
+
+    def _answer(self, plan, status_code=status.HTTP_200_OK):
+        # Re-read through the selector: services return a bare locked row.
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(self.get_serializer(plan).data, status=status_code)
+
+    def list(self, request, *args, **kwargs):
+        plans = self._shaped(selectors.plan_list(request.user, **_params(PlanFilterSerializer, request)))
+        page = self.paginate_queryset(plans)
+        actor = PagePermissions(request.user, [plan.issuing_unit for plan in page])
+        context = {**self.get_serializer_context(), "actor": actor}
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+    @extend_schema(request=PlanCreateSerializer,
+                   responses={201: PlanSerializer, 400: EDIT_ERRORS[400], 403: EDIT_ERRORS[403]})
+    def create(self, request, *args, **kwargs):
+        fields = _body(PlanCreateSerializer, request, context=self.get_serializer_context())
+        plan = services.plan_create(by=request.user, **fields)
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanUpdateSerializer, responses={200: PlanSerializer, **EDIT_ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        fields = _body(PlanUpdateSerializer, request, partial=True, context=self.get_serializer_context())
+        return self._answer(services.plan_update(plan=plan, by=request.user, **fields))
+
+    def _transition(self, request, service, body_serializer):
+        plan = self.get_object()
+        service(plan=plan, by=request.user, **_body(body_serializer, request))
+        return self._answer(plan)
+
+    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The drafter sends the draft to department review."""
+        return self._transition(request, services.plan_submit, CommentSerializer)
+
+    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The department head forwards the draft to the leader."""
+        return self._transition(request, services.plan_review, CommentSerializer)
+
+    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """A leader approves; the clerk numbers and issues it next."""
+        return self._transition(request, services.plan_approve, CommentSerializer)
+
+    @extend_schema(request=RequiredCommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Back to draft with a comment, from department review or from the leader."""
+        return self._transition(request, services.plan_return, RequiredCommentSerializer)
+
+    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        """The clerk numbers the plan and sends one assignment to each recipient unit."""
+        return self._transition(request, services.plan_issue, CommentSerializer)
+
+    @extend_schema(request=RevokeSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """A leader withdraws an issued plan; its open assignments are cancelled."""
+        return self._transition(request, services.plan_revoke, RevokeSerializer)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        return _history(self.get_object(), PlanState.choices)
+
+    @extend_schema(responses={200: PlanProgressSerializer, 404: TRANSITION_ERRORS[404]})
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """Every recipient's state and due moments, for the people of the issuing unit only."""
+        plan = self.get_object()
+        if plan.issuing_unit_id not in selectors.user_unit_ids(request.user):
+            raise NotFound()  # a recipient sees its own assignment, never the others'
+        data = {"assignments": selectors.plan_progress(plan), "rollup": selectors.plan_rollup(plan)}
+        return Response(PlanProgressSerializer(data, context={"now": timezone.now()}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AssignmentFilterSerializer]),
+    retrieve=extend_schema(responses={200: AssignmentSerializer, 404: TRANSITION_ERRORS[404]}),
+)
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Assignments of the person's units, and every assignment of plans their units issued."""
+
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return selectors.assignments_visible_to(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _answer(self, assignment):
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    def list(self, request, *args, **kwargs):
+        assignments = self.get_queryset().filter(**_params(AssignmentFilterSerializer, request))
+        page = self.paginate_queryset(assignments)
+        units = [a.unit for a in page] + [a.plan.issuing_unit for a in page]
+        context = {**self.get_serializer_context(), "actor": PagePermissions(request.user, units)}
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+    @extend_schema(request=CommentSerializer, responses={200: AssignmentSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        """The recipient unit confirms it has received the plan."""
+        assignment = self.get_object()
+        comment = _body(CommentSerializer, request)["comment"]
+        services.assignment_receive(assignment=assignment, by=request.user, comment=comment)
+        return self._answer(assignment)
+
+    @extend_schema(request=ReportInputSerializer, responses={201: ReportSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        """The recipient unit reports; a report sent again after a return is a new version."""
+        assignment = self.get_object()
+        text = _body(ReportInputSerializer, request)["text"]
+        report = services.assignment_report(assignment=assignment, by=request.user, text=text)
+        report = selectors.reports_visible_to(request.user).get(pk=report.pk)
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentSerializer, responses={200: AssignmentSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The issuing unit accepts the report; the last acceptance closes the plan."""
+        assignment = self.get_object()
+        comment = _body(CommentSerializer, request)["comment"]
+        services.assignment_accept(assignment=assignment, by=request.user, comment=comment)
+        return self._answer(assignment)
+
+    @extend_schema(request=RequiredCommentSerializer,
+                   responses={200: AssignmentSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """The issuing unit sends the report back with a comment; the unit reports again."""
+        assignment = self.get_object()
+        comment = _body(RequiredCommentSerializer, request)["comment"]
+        services.assignment_return(assignment=assignment, by=request.user, comment=comment)
+        return self._answer(assignment)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        return _history(self.get_object(), AssignmentState.choices)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ReportFilterSerializer]),
+    retrieve=extend_schema(responses={200: ReportSerializer, 404: TRANSITION_ERRORS[404]}),
+)
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every version of every report the person may see; a returned report keeps its old versions."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Report.objects.none()
+        return selectors.reports_visible_to(self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.action == "list":
+            queryset = queryset.filter(**_params(ReportFilterSerializer, self.request))
+        return super().filter_queryset(queryset)
