@@ -230,6 +230,7 @@ def test_approving_a_draft_is_a_conflict_naming_the_state_in_vietnamese(as_, peo
     with translation.override("vi"):
         draft_label = str(PlanState.DRAFT.label)
     assert draft_label in response.json()["detail"]
+    assert response.json()["detail"].startswith("Không thể phê duyệt: kế hoạch đang ở trạng thái")
     assert response.json()["state"] == "draft" and state_of(plan) == PlanState.DRAFT
 
 
