@@ -13,9 +13,10 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Position
 from core.text import fold
 
-from .models import OPEN_ASSIGNMENT_STATES, Assignment, Plan, PlanState, Report
+from .models import Assignment, AssignmentState, Plan, PlanState, Report
 
-NEAR_DUE = datetime.timedelta(days=3)
+# Shorter than the default 3 days given to confirm receipt, so new work does not start amber.
+NEAR_DUE = datetime.timedelta(days=2)
 
 
 def user_unit_ids(user) -> list[int]:
@@ -68,16 +69,22 @@ def plan_progress(plan: Plan) -> QuerySet[Assignment]:
 
 
 def due_class(assignment: Assignment, now=None) -> str:
-    """Colour group of the dashboards: red overdue, amber near due, green done, blue in time."""
+    """The colour groups of DESIGN.md §7: done (green), done-late (orange), overdue (red),
+    near-due (amber), in-time (blue), not-started (grey), and cancelled."""
     now = now or timezone.now()
-    if assignment.state not in OPEN_ASSIGNMENT_STATES:
-        return "done"
+    if assignment.state == AssignmentState.CANCELLED:
+        return "cancelled"
+    if assignment.state == AssignmentState.ACCEPTED or assignment.state == AssignmentState.REPORTED:
+        late = assignment.reported_at and assignment.reported_at > assignment.report_due
+        return "done-late" if late else "done"
     if assignment.is_overdue(now):
         return "overdue"
-    due = assignment.receipt_due if assignment.state == "sent" and assignment.receipt_due else assignment.report_due
-    if assignment.state != "reported" and due - now <= NEAR_DUE:
+    due = assignment.receipt_due if assignment.state == AssignmentState.SENT and assignment.receipt_due else (
+        assignment.report_due
+    )
+    if due - now <= NEAR_DUE:
         return "near-due"
-    return "in-time"
+    return "not-started" if assignment.state == AssignmentState.SENT else "in-time"
 
 
 def plan_rollup(plan: Plan) -> dict[int, dict[str, int]]:

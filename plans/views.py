@@ -104,6 +104,7 @@ STATUS_LABELS = {
     "done-late": gettext_lazy("Done late"),
     "in-time": gettext_lazy("In progress, in time"),
     "near-due": gettext_lazy("Near due"),
+    "not-started": gettext_lazy("Not started"),
     "overdue": gettext_lazy("Overdue"),
     "cancelled": gettext_lazy("Cancelled"),
 }
@@ -163,18 +164,6 @@ def _action_forms(kind: str, allowed: set[str]) -> list[dict]:
     ]
 
 
-def _status_class(assignment, now) -> str:
-    """due_class, with the finished work split as the dashboards want: on time, late, cancelled."""
-    status = selectors.due_class(assignment, now)
-    if status != "done":
-        return status
-    if assignment.state == AssignmentState.CANCELLED:
-        return "cancelled"
-    if assignment.reported_at and assignment.reported_at > assignment.report_due:
-        return "done-late"
-    return "done"
-
-
 def _rollup_cell(states: dict[str, int] | None):
     if not states:
         return None
@@ -223,7 +212,7 @@ def plan_detail(request, pk):
     rows = [
         {"assignment": a, "status": status, "status_label": STATUS_LABELS[status],
          "rollup": _rollup_cell(rollup.get(a.pk))}
-        for a in progress for status in [_status_class(a, now)]
+        for a in progress for status in [selectors.due_class(a, now)]
     ]
     counts = Counter(row["status"] for row in rows)
     actions = selectors.plan_actions(user, plan)
@@ -356,7 +345,7 @@ def _assignment_page(request, assignment, report_form=None):
     if report_form is None:
         # A returned report is usually amended, not rewritten: start from the last version.
         report_form = ReportForm(initial={"text": reports[0].text} if reports else None)
-    status = _status_class(assignment, timezone.now())
+    status = selectors.due_class(assignment, timezone.now())
     return render(request, "plans/assignment.html", {
         "assignment": assignment,
         "plan": assignment.plan,
@@ -419,7 +408,7 @@ def report_detail(request, pk):
     versions = list(selectors.reports_visible_to(user).filter(assignment=assignment))
     is_latest = bool(versions) and versions[0].pk == report.pk
     actions = selectors.assignment_actions(user, assignment) if is_latest else set()
-    status = _status_class(assignment, timezone.now())
+    status = selectors.due_class(assignment, timezone.now())
     return render(request, "plans/report.html", {
         "report": report,
         "assignment": assignment,
@@ -456,7 +445,7 @@ def _task_row(task, now) -> dict:
                 "url": reverse("plans:detail", args=[plan.pk]), "node": node}
     assignment = task.process.assignment
     due = {"receive": assignment.receipt_due, "report": assignment.report_due}.get(node)
-    status = _status_class(assignment, now) if due else ""
+    status = selectors.due_class(assignment, now) if due else ""
     return {"task": task, "what": TASK_LABELS.get(("assignment", node), node), "plan": assignment.plan,
             "unit": assignment.unit, "assignment": assignment, "due": due,
             "status": status, "status_label": STATUS_LABELS.get(status, ""),

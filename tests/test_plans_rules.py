@@ -373,3 +373,24 @@ def test_an_implementing_plan_belongs_to_the_assigned_unit(people):
     with pytest.raises((ValidationError, ActionForbidden)):
         services.plan_create(by=people.tuan_giao_officer, issuing_unit=people.tree.tuan_giao,
                              parent_assignment=assignment, subject="X", report_due=parent.report_due)
+
+
+# --- dashboard colour groups (DESIGN.md §7) -------------------------------------------------------
+
+def test_due_classes_follow_the_official_groups(people):
+    import time_machine
+
+    now = timezone.now()
+    plan = issued_plan(people, receipt_due=now + datetime.timedelta(days=5),
+                       report_due=now + datetime.timedelta(days=10))
+    by_unit = {a.unit.code: a for a in plan.assignments.select_related("unit")}
+    assert selectors.due_class(by_unit["HDMA"]) == "not-started"
+    services.assignment_receive(assignment=by_unit["HDMA"], by=people.muong_ang_officer)
+    assert selectors.due_class(reload(by_unit["HDMA"])) == "in-time"
+    assert selectors.due_class(by_unit["HDTG"], now + datetime.timedelta(days=4)) == "near-due"
+    assert selectors.due_class(by_unit["HDTG"], now + datetime.timedelta(days=6)) == "overdue"
+    with time_machine.travel(now + datetime.timedelta(days=11)):
+        services.assignment_report(assignment=by_unit["HDMA"], by=people.muong_ang_officer, text="Muộn")
+    assert selectors.due_class(reload(by_unit["HDMA"])) == "done-late"
+    services.plan_revoke(plan=plan, by=people.province_leader, reason="Thu hồi")
+    assert selectors.due_class(reload(by_unit["HDTG"])) == "cancelled"

@@ -368,7 +368,7 @@ def test_the_matrix_marks_overdue_and_near_due_units(client, people):
     body = html(client.get(reverse("plans:detail", args=[plan.pk])))
     assert '<tr class="row-overdue" data-unit="HDMA" data-status="overdue">' in body
     assert '<tr class="row-near-due" data-unit="HDTG" data-status="near-due">' in body
-    assert body.count('class="row-in-time"') == 14
+    assert body.count('class="row-not-started"') == 14  # sent, not yet received, in time
     assert 'class="chip st-overdue">' in body  # the legend counts them
 
 
