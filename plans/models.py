@@ -239,3 +239,100 @@ class Report(models.Model):
     def save(self, *args, **kwargs):
         self.text = nfc(self.text)
         super().save(*args, **kwargs)
+
+
+# --- Indicators (chỉ tiêu) ---------------------------------------------------------------------
+
+class IndicatorKind(models.TextChoices):
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percent")
+    RATIO = "ratio", _("Ratio of units")
+    MONEY = "money", _("Money")
+    YES_NO = "yes_no", _("Yes / no")
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = "at_least", _("At least")
+    AT_MOST = "at_most", _("At most")
+
+
+class Aggregate(models.TextChoices):
+    SUM = "sum", _("Sum of the units' values")
+    RATIO_OF_SUMS = "ratio_of_sums", _("Σ numerators / Σ denominators")
+    ALL_UNITS = "all_units", _("Units meeting the unit-level condition")
+    ISSUER_ONLY = "province_only", _("Reported by the issuing unit itself")
+
+
+class Indicator(models.Model):
+    """A quantitative target of a plan. The aggregate rule says how unit values combine."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    group = models.CharField(_("group"), max_length=20, blank=True)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("indicator"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=40, blank=True)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    comparison = models.CharField(_("comparison"), max_length=10, choices=Comparison.choices,
+                                  default=Comparison.AT_LEAST)
+    aggregate = models.CharField(_("aggregate rule"), max_length=20, choices=Aggregate.choices)
+    unit_target = models.DecimalField(
+        _("unit-level condition"), max_digits=18, decimal_places=4, null=True, blank=True,
+        help_text=_("For “units meeting” rules: the value each unit must reach (e.g. 2 works). "
+                    "Empty: any value above 0."),
+    )
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique")]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+    @property
+    def needs_fraction(self) -> bool:
+        """Percent-like indicators are reported as numerator and denominator, never as a percent."""
+        return self.aggregate == Aggregate.RATIO_OF_SUMS
+
+
+class IndicatorAllocation(models.Model):
+    """The part of a target allocated to one unit."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="allocations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    target = models.DecimalField(_("allocated target"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("allocated target")
+        verbose_name_plural = _("allocated targets")
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit"], name="allocation_unique")]
+
+    def __str__(self):
+        return f"{self.indicator.code} → {self.unit}: {self.target}"
+
+
+class IndicatorValue(models.Model):
+    """A unit's figure for one indicator, as of the data cut-off date of the report it came in."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="indicator_values")
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=4, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    cutoff_date = models.DateField(_("data cut-off date"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit"], name="indicator_value_unique")]
+
+    def __str__(self):
+        return f"{self.indicator.code} @ {self.unit}"

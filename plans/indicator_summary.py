@@ -1,0 +1,143 @@
+"""The one aggregation of indicator values, used by the matrix page, the API and the exports.
+
+Rules (DESIGN.md §2.3, ../shared/domain/README.md):
+- sum: Σ of the reporting units' values;
+- ratio_of_sums: Σ numerators / Σ denominators × 100, never the mean of unit percentages;
+  Σ denominators = 0 gives no result;
+- all_units: units whose own value reaches the unit-level condition, over the units that
+  reported ("16/16");
+- province_only: the issuing unit's own figure.
+A unit that has not reported is "chưa báo cáo": left out, never counted as zero, and counted
+in `missing`. Verdicts compare the result rounded to 2 decimals with the target: below →
+không đạt, equal → đạt, above → vượt; mirrored for at-most targets.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .models import Aggregate, AssignmentState, Comparison, Indicator, IndicatorAllocation, IndicatorValue, Plan
+
+NOT_MET, MET, EXCEEDED = "not_met", "met", "exceeded"
+VERDICT_LABELS = {NOT_MET: "không đạt chỉ tiêu", MET: "đạt chỉ tiêu", EXCEEDED: "vượt chỉ tiêu"}
+
+
+@dataclass
+class Summary:
+    plan: Plan
+    indicators: pd.DataFrame  # one row per indicator, index indicator_id
+    units: pd.DataFrame  # one row per (indicator, recipient unit), reported or not
+    recipients: pd.DataFrame  # index unit_id: code, name, path
+    ranking: pd.DataFrame  # recipients ranked by the share of their own verdicts met or exceeded
+
+    @property
+    def units_missing(self) -> int:
+        """Recipients that reported no figure at all."""
+        reported = self.units.loc[self.units["reported"], "unit_id"].unique()
+        return int(len(self.recipients) - len(set(reported) & set(self.recipients.index)))
+
+
+def verdicts(results: pd.Series, targets: pd.Series, at_most: pd.Series) -> pd.Series:
+    result, target = results.round(2), targets.round(2)
+    below, above = result < target, result > target
+    out = np.where(result.isna() | target.isna(), None,
+                   np.where(at_most, np.where(above, NOT_MET, np.where(below, EXCEEDED, MET)),
+                            np.where(below, NOT_MET, np.where(above, EXCEEDED, MET))))
+    return pd.Series(out, index=results.index, dtype=object)
+
+
+def _frames(plan: Plan):
+    indicators = pd.DataFrame.from_records(
+        Indicator.objects.filter(plan=plan).order_by("position", "pk").values(
+            "id", "position", "group", "code", "name", "kind", "unit_of_measure", "target", "comparison",
+            "aggregate", "unit_target"),
+        columns=["id", "position", "group", "code", "name", "kind", "unit_of_measure", "target", "comparison",
+                 "aggregate", "unit_target"],
+    ).set_index("id")
+    for column in ("target", "unit_target"):
+        indicators[column] = indicators[column].astype(float)
+    recipients = pd.DataFrame.from_records(
+        plan.assignments.exclude(state=AssignmentState.CANCELLED).values_list("unit_id", "unit__code", "unit__name",
+                                                                                "unit__path"),
+        columns=["unit_id", "code", "name", "path"],
+    ).set_index("unit_id").sort_values("path")
+    values = pd.DataFrame.from_records(
+        IndicatorValue.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "unit_id", "value", "numerator", "denominator"),
+        columns=["indicator_id", "unit_id", "value", "numerator", "denominator"],
+    )
+    for column in ("value", "numerator", "denominator"):
+        values[column] = values[column].astype(float)
+    allocations = pd.DataFrame.from_records(
+        IndicatorAllocation.objects.filter(indicator__plan=plan).values_list("indicator_id", "unit_id", "target"),
+        columns=["indicator_id", "unit_id", "allocated"],
+    )
+    allocations["allocated"] = allocations["allocated"].astype(float)
+    return indicators, recipients, values, allocations
+
+
+def plan_indicator_summary(plan: Plan, previous: Plan | None = None) -> Summary:
+    indicators, recipients, values, allocations = _frames(plan)
+    issuer_only = indicators["aggregate"] == Aggregate.ISSUER_ONLY
+
+    # Every (indicator, recipient) pair, reported or not; the issuer's own rows for its indicators.
+    grid = pd.MultiIndex.from_product([indicators.index[~issuer_only], recipients.index],
+                                      names=["indicator_id", "unit_id"]).to_frame(index=False)
+    issuer_rows = pd.DataFrame({"indicator_id": indicators.index[issuer_only], "unit_id": plan.issuing_unit_id})
+    units = pd.concat([grid, issuer_rows], ignore_index=True)
+    units = units.merge(values, how="left", on=["indicator_id", "unit_id"])
+    units = units.merge(allocations, how="left", on=["indicator_id", "unit_id"])
+    meta = indicators[["aggregate", "target", "unit_target", "comparison"]]
+    units = units.join(meta, on="indicator_id")
+    is_fraction = units["aggregate"] == Aggregate.RATIO_OF_SUMS
+    units["reported"] = np.where(is_fraction, units["denominator"].notna(), units["value"].notna())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = units["numerator"] / units["denominator"].where(units["denominator"] != 0) * 100
+    units["unit_result"] = np.where(is_fraction, fraction, units["value"])
+    # A unit's own target: its allocation; for percentages the plan's target applies to each
+    # unit; for "units meeting" rules the unit-level condition (any value above 0 if none).
+    is_all_units = units["aggregate"] == Aggregate.ALL_UNITS
+    condition = units["unit_target"].fillna(np.nextafter(0, 1))
+    units["unit_goal"] = units["allocated"].where(
+        units["allocated"].notna(),
+        np.where(is_fraction, units["target"], np.where(is_all_units, condition, np.nan)),
+    )
+    units["verdict"] = verdicts(units["unit_result"], units["unit_goal"], units["comparison"] == Comparison.AT_MOST)
+    units.loc[~units["reported"], "verdict"] = None
+    units["meets"] = is_all_units & units["reported"] & (units["unit_result"] >= condition)
+
+    reported = units[units["reported"]]
+    totals = reported.groupby("indicator_id").agg(
+        value_sum=("value", "sum"), numerator=("numerator", "sum"), denominator=("denominator", "sum"),
+        met_units=("meets", "sum"), reported=("unit_id", "count"),
+    )
+    summary = indicators.join(totals)
+    summary["reported"] = summary["reported"].fillna(0).astype(int)
+    summary["met_units"] = summary["met_units"].fillna(0).astype(int)
+    summary["missing"] = np.where(issuer_only, 1 - summary["reported"], len(recipients) - summary["reported"])
+    ratio = summary["aggregate"] == Aggregate.RATIO_OF_SUMS
+    all_units = summary["aggregate"] == Aggregate.ALL_UNITS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(
+            ratio, summary["numerator"] / summary["denominator"].where(summary["denominator"] != 0) * 100,
+            np.where(all_units, summary["met_units"] / summary["reported"].where(summary["reported"] > 0) * 100,
+                     summary["value_sum"]))
+    summary["result"] = pd.Series(result, index=summary.index).where(summary["reported"] > 0)
+    summary["verdict"] = verdicts(summary["result"], summary["target"], summary["comparison"] == Comparison.AT_MOST)
+
+    if previous is not None:
+        before = plan_indicator_summary(previous).indicators.set_index("code")["result"]
+        summary["previous"] = summary["code"].map(before)
+        summary["change"] = summary["result"] - summary["previous"]
+
+    judged = units[units["verdict"].notna() & units["unit_id"].isin(recipients.index)]
+    ranking = judged.assign(good=judged["verdict"].isin([MET, EXCEEDED])).groupby("unit_id").agg(
+        met=("good", "sum"), judged=("good", "count"))
+    ranking = recipients[["code", "name"]].join(ranking).fillna({"met": 0, "judged": 0})
+    ranking["score"] = (ranking["met"] / ranking["judged"].where(ranking["judged"] > 0)).fillna(0)
+    ranking = ranking.sort_values(["score", "met", "name"], ascending=[False, False, True])
+    ranking["rank"] = ranking["score"].rank(method="min", ascending=False).astype(int)
+
+    units = units.drop(columns=["target", "unit_target", "comparison", "aggregate"])
+    return Summary(plan=plan, indicators=summary, units=units, recipients=recipients, ranking=ranking)
