@@ -1,5 +1,6 @@
 """Numbers the way Vietnamese documents write them: 4.112 · 51,83% · 16.107/31.076 (51,83%)."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -21,3 +22,24 @@ def vi_percent(value) -> str:
 
 def vi_fraction(numerator, denominator, percent) -> str:
     return f"{vi_number(numerator)}/{vi_number(denominator)} ({vi_percent(percent)})"
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_vi_number(raw) -> Decimal:
+    """What an officer types: "1.200" and "204.800" are thousands, "51,83" and "2,5" decimals.
+
+    A lone dot not followed by exactly three digits ("2.5", "51.83") is read as a decimal point,
+    so figures pasted from English spreadsheets still work. Numbers (not text) pass as they are.
+    Raises decimal.InvalidOperation for anything else.
+    """
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+    integer_part = text.split(",")[0]
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".", 1)
+    elif _THOUSANDS.match(integer_part):
+        text = text.replace(".", "")
+    return Decimal(text)

@@ -1,7 +1,7 @@
 """Writes on indicators and their values. Values are checked per kind, all or nothing."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import transitions
+from core.vi_format import parse_vi_number
 
 from .models import (
     Aggregate,
@@ -83,7 +84,7 @@ def _decimal(raw, field, errors, code):
     if raw is None or raw == "":
         return None
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
+        value = parse_vi_number(raw)
     except InvalidOperation:
         errors.append(_("%(code)s: %(field)s “%(raw)s” is not a number.") % {"code": code, "field": field, "raw": raw})
         return None
