@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.demo import demo_seed
-from plans.demo import demo_plans_seed
+from plans.demo import demo_indicator_plan_seed, demo_plans_seed
 from plans.targets import read_targets
 
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         password = password or os.environ.get("DEMO_PASSWORD") or self._kept_password()
         accounts = demo_seed(password=password)
         demo_plans_seed()
+        demo_indicator_plan_seed()
         targets = read_targets(settings.DEMO_DATA_DIR / "indicators_2024.csv")
         self.stdout.write(self.style.SUCCESS(
             _("Demo data: %(accounts)s accounts, %(targets)s year targets ready.")
