@@ -79,3 +79,12 @@ def test_an_english_browser_still_gets_vietnamese_by_default(client):
 def test_an_unknown_language_cookie_falls_back_to_vietnamese(client):
     client.cookies["django_language"] = "xx"
     assert '<html lang="vi">' in client.get(reverse("login")).content.decode()
+
+
+def test_plan_state_is_read_only_in_the_admin(admin_client, people):
+    from tests.plans_helpers import issued_plan
+
+    plan = issued_plan(people)
+    body = admin_client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
+    assert 'name="state"' not in body
+    assert plan.subject in body
