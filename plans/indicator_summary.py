@@ -104,8 +104,11 @@ def plan_indicator_summary(plan: Plan, previous: Plan | None = None) -> Summary:
         np.where(is_fraction, units["target"], np.where(is_all_units, condition, np.nan)),
     )
     units["verdict"] = verdicts(units["unit_result"], units["unit_goal"], units["comparison"] == Comparison.AT_MOST)
-    units.loc[~units["reported"], "verdict"] = None
     units["meets"] = is_all_units & units["reported"] & (units["unit_result"] >= condition)
+    # A bare condition ("organised at least one activity") is met or not; nothing to exceed.
+    bare = is_all_units & units["allocated"].isna() & units["unit_target"].isna()
+    units.loc[bare, "verdict"] = np.where(units.loc[bare, "meets"], MET, NOT_MET)
+    units.loc[~units["reported"], "verdict"] = None
 
     reported = units[units["reported"]]
     totals = reported.groupby("indicator_id").agg(

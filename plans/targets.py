@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
+from core.vi_format import parse_vi_number
+
 KINDS = {"count", "percent", "ratio", "money", "yes_no"}
 COMPARISONS = {"at_least", "at_most"}
 AGGREGATES = {"sum", "ratio_of_sums", "all_units", "province_only"}
@@ -13,7 +17,7 @@ AGGREGATES = {"sum", "ratio_of_sums", "all_units", "province_only"}
 
 @dataclass(frozen=True)
 class Target:
-    group: int
+    group: str
     code: str
     name: str
     kind: str
@@ -28,31 +32,38 @@ class TargetFileError(ValueError):
 
 
 def read_targets(path: Path | str) -> list[Target]:
+    """Targets from a CSV shaped like indicators_2024.csv; every bad line is named, none is kept."""
     targets, errors = [], []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
+        missing = {"no", "code", "name", "kind", "unit_of_measure", "target", "comparison", "aggregate"} - set(
+            reader.fieldnames or [])
+        if missing:
+            raise TargetFileError(_("Line 1: missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))})
         for raw in reader:
-            line = reader.line_num
+            where = _("Line %(line)s") % {"line": reader.line_num}
+            line_errors = []
+            group = (raw["no"] or "").strip()
             try:
-                target = Target(
-                    group=int(raw["no"]),
-                    code=raw["code"].strip(),
-                    name=unicodedata.normalize("NFC", raw["name"].strip()),
-                    kind=raw["kind"].strip(),
-                    unit_of_measure=raw["unit_of_measure"].strip(),
-                    target=Decimal(raw["target"].strip()),
-                    comparison=raw["comparison"].strip(),
-                    aggregate=raw["aggregate"].strip(),
-                )
-            except (KeyError, ValueError, InvalidOperation) as exc:
-                errors.append(f"Dòng {line}: {exc}")
-                continue
-            for value, allowed in (
-                (target.kind, KINDS), (target.comparison, COMPARISONS), (target.aggregate, AGGREGATES)
-            ):
-                if value not in allowed:
-                    errors.append(f"Dòng {line}: giá trị không hợp lệ {value!r}")
-            targets.append(target)
+                target = parse_vi_number(raw["target"] or "")
+            except InvalidOperation:
+                target = None
+                message = _("%(where)s: target “%(raw)s” is not a number.")
+                line_errors.append(message % {"where": where, "raw": raw["target"]})
+            values = {name: (raw[name] or "").strip() for name in ("code", "name", "kind", "comparison", "aggregate")}
+            if not values["code"] or not values["name"]:
+                line_errors.append(_("%(where)s: the code and the name are required.") % {"where": where})
+            for name, allowed in (("kind", KINDS), ("comparison", COMPARISONS), ("aggregate", AGGREGATES)):
+                if values[name] not in allowed:
+                    line_errors.append(_("%(where)s: %(column)s “%(raw)s” is not one of %(allowed)s.") % {
+                        "where": where, "column": name, "raw": values[name], "allowed": ", ".join(sorted(allowed))})
+            errors.extend(line_errors)
+            if not line_errors:
+                targets.append(Target(
+                    group=group, code=values["code"], name=unicodedata.normalize("NFC", values["name"]),
+                    kind=values["kind"], unit_of_measure=(raw["unit_of_measure"] or "").strip(),
+                    target=target, comparison=values["comparison"], aggregate=values["aggregate"],
+                ))
     if errors:
         raise TargetFileError("\n".join(errors))
     return targets

@@ -217,6 +217,7 @@ def plan_detail(request, pk):
     counts = Counter(row["status"] for row in rows)
     actions = selectors.plan_actions(user, plan)
     parent = plan.parent_assignment if plan.parent_assignment_id and is_issuer else None
+    indicator_count = plan.indicators.count()
     return render(request, "plans/detail.html", {
         "plan": plan,
         "is_issuer": is_issuer,
@@ -227,6 +228,8 @@ def plan_detail(request, pk):
         "summary": [(code, label, counts[code]) for code, label in STATUS_LABELS.items() if counts[code]],
         "accepted": sum(1 for row in rows if row["assignment"].state == AssignmentState.ACCEPTED),
         "parent": parent,
+        "indicator_count": indicator_count,
+        "indicator_results": is_issuer and indicator_count and plan.state in (PlanState.ISSUED, PlanState.CLOSED),
         "attachments": attachments_of(plan),
         "history": _history(plan),
     })
@@ -338,7 +341,10 @@ def assignment_detail(request, pk):
     return _assignment_page(request, assignment)
 
 
-def _assignment_page(request, assignment, report_form=None):
+def _assignment_page(request, assignment, report_form=None, figures=None):
+    """`figures`: what a refused figures form or upload shows again (plans.indicator_views)."""
+    from .indicator_views import figures_block  # that module builds on this one
+
     user = request.user
     actions = selectors.assignment_actions(user, assignment)
     reports = list(selectors.reports_visible_to(user).filter(assignment=assignment))  # newest first
@@ -354,6 +360,8 @@ def _assignment_page(request, assignment, report_form=None):
         "actions": actions,
         "action_forms": _action_forms("assignment", actions),
         "report_form": report_form,
+        # The unit's indicator figures go in with its report, while the work is received.
+        "figures": figures_block(assignment, editable="report" in actions, **(figures or {})),
         "reports": [{"report": r, "attachments": attachments_of(r)} for r in reports],
         "implementing": selectors.plans_visible_to(user).filter(parent_assignment=assignment),
         "plan_attachments": attachments_of(assignment.plan),

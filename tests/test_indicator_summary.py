@@ -138,3 +138,20 @@ def test_change_against_the_previous_period(people):
     put(add_indicator(this_year, "16a", target=10), t.muong_ang, people.clerk, value=11)
     result = plan_indicator_summary(this_year, previous=last_year).indicators.iloc[0]
     assert (result["previous"], result["change"]) == (8, 3)
+
+
+def test_a_bare_yes_no_condition_is_met_not_exceeded(plan, people):
+    t = people.tree
+    visits = add_indicator(plan, "2a", kind="yes_no", aggregate="all_units", target=100)
+    put(visits, t.muong_ang, people.clerk, value=1)
+    put(visits, t.tuan_giao, people.clerk, value=0)
+    units = plan_indicator_summary(plan).units.set_index("unit_id")
+    assert units.loc[t.muong_ang.pk, "verdict"] == MET
+    assert units.loc[t.tuan_giao.pk, "verdict"] == NOT_MET
+    assert row(plan_indicator_summary(plan), visits)["met_units"] == 1
+
+
+def test_a_unit_above_an_explicit_condition_exceeds_it(plan, people):
+    works = add_indicator(plan, "3b", kind="ratio", aggregate="all_units", target=100, unit_target=2)
+    put(works, people.tree.muong_ang, people.clerk, value=3)
+    assert plan_indicator_summary(plan).units.set_index("unit_id").loc[people.tree.muong_ang.pk, "verdict"] == EXCEEDED
