@@ -53,3 +53,17 @@ def people(province_tree):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def as_(people):
+    """An API client signed in as one of the named people: `as_(people.clerk).post(...)`."""
+
+    def client_for(user):
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return client_for

@@ -16,16 +16,6 @@ from tests.plans_helpers import approved_plan, draft_plan, issued_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def as_(people):
-    def client_for(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return client_for
-
-
 def ok(response, status=200):
     assert response.status_code == status, response.content.decode()
     return response.json()
