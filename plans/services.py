@@ -1,7 +1,6 @@
 """Writes on plans, assignments and reports. Each runs in one transaction on a locked row,
 checks who may act, applies the state machine's transition, logs it, and moves the workflow."""
 
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,11 +13,12 @@ from core.errors import ActionForbidden
 from core.models import TransitionLog
 from core.numbering import number_next
 from workflows import engine
+from workflows.calendar import deadline_after
 from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
 from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Plan, PlanState, Report
 
-DEFAULT_RECEIPT_DAYS = 3
+DEFAULT_RECEIPT_WORKING_DAYS = 3
 EDITABLE_FIELDS = (
     "kind", "subject", "body", "period_start", "period_end", "receipt_due", "report_due", "department",
 )
@@ -161,7 +161,7 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
             number = number_next(unit=plan.issuing_unit, department=plan.department, kind_code=plan.kind,
                                  day=timezone.localdate(now))
         transitions.apply(plan, "issue", by=by, comment=comment, label=_("issue"), number=number, issued_at=now)
-        receipt_due = plan.receipt_due or now + datetime.timedelta(days=DEFAULT_RECEIPT_DAYS)
+        receipt_due = plan.receipt_due or deadline_after(now, DEFAULT_RECEIPT_WORKING_DAYS)
         assignments = Assignment.objects.bulk_create(
             [Assignment(plan=plan, unit_id=unit_id, receipt_due=receipt_due, report_due=plan.report_due)
              for unit_id in recipients]

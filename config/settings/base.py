@@ -1,5 +1,6 @@
 """Settings shared by every stack. The embedded default (SQLite + filesystem broker) needs no env."""
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -206,3 +207,6 @@ DOCUMENT_NUMBERING = {
     "term_years": 5,
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Deadlines counted in working days end when offices close.
+WORKDAY_ENDS_AT = datetime.time(17, 0)
