@@ -6,9 +6,11 @@ service's messages, ActionForbidden a 403, in core.api.exception_handler)."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -137,14 +139,24 @@ class PlanIndicatorDetail(_PlanMixin, generics.RetrieveAPIView):
 
 
 class PlanIndicatorSummary(_PlanMixin, APIView):
-    @extend_schema(responses={200: IndicatorSummarySerializer, **NOT_FOUND})
+    @extend_schema(
+        parameters=[OpenApiParameter("previous", int, description="A plan of the previous period to compare with "
+                                     "(matched by indicator code): adds `previous` and `change`.")],
+        responses={200: IndicatorSummarySerializer, **NOT_FOUND},
+    )
     def get(self, request, id):
         """Results against the targets, per indicator and per unit, for the issuing unit only.
 
         `result` is Σ values, Σ numerators ÷ Σ denominators × 100, or the share of units meeting
         their condition; a unit that has not reported is left out and counted in `missing`.
         """
-        summary = plan_indicator_summary(self.own_plan())
+        previous = None
+        if request.query_params.get("previous"):
+            previous_id = request.query_params["previous"]
+            if not previous_id.isdigit():
+                raise ValidationError({"previous": _("A plan id is a whole number.")})
+            previous = get_object_or_404(indicator_selectors.plans_of_own_units(request.user), pk=int(previous_id))
+        summary = plan_indicator_summary(self.own_plan(), previous=previous)
         return Response(IndicatorSummarySerializer(summary_data(summary)).data)
 
 

@@ -102,6 +102,9 @@ class IndicatorResultSerializer(serializers.Serializer):
     reported = serializers.IntegerField()
     missing = serializers.IntegerField()
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, allow_null=True)
+    previous = serializers.FloatField(allow_null=True, required=False,
+                                      help_text=_("The previous period's result, with ?previous=<plan id>."))
+    change = serializers.FloatField(allow_null=True, required=False)
     units = UnitFigureSerializer(many=True)
 
 
@@ -140,7 +143,8 @@ def summary_data(summary) -> dict:
          "unit_of_measure": r["unit_of_measure"], "comparison": r["comparison"], "aggregate": r["aggregate"],
          "target": _number(r["target"]), "result": _number(r["result"]), "numerator": _number(r["numerator"]),
          "denominator": _number(r["denominator"]), "met_units": int(r["met_units"]), "reported": int(r["reported"]),
-         "missing": int(r["missing"]), "verdict": r["verdict"], "units": figures.get(indicator_id, [])}
+         "missing": int(r["missing"]), "verdict": r["verdict"], "units": figures.get(indicator_id, []),
+         **({"previous": _number(r["previous"]), "change": _number(r["change"])} if "change" in r else {})}
         for indicator_id, r in summary.indicators.iterrows()
     ]
     ranking = [

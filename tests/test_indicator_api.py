@@ -18,7 +18,7 @@ from plans import indicators, services
 from plans.indicator_summary import plan_indicator_summary
 from plans.models import Indicator, IndicatorValue
 from tests.factories import UserFactory
-from tests.indicator_helpers import add_indicator
+from tests.indicator_helpers import add_indicator, put
 from tests.plans_helpers import draft_plan, issued_plan
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +294,24 @@ def test_figures_use_the_demo_targets(as_, people):
                                  path=settings.DEMO_DATA_DIR / "indicators_2024.csv")
     rows = ok(as_(people.province_officer).get(f"/api/plans/{plan.pk}/indicators/"))
     assert rows[0]["code"] == "1a" and rows[0]["target"] == 100
+
+
+def test_the_summary_compares_with_a_previous_period(as_, people):
+    t = people.tree
+    last_year = issued_plan(people, recipients=[t.muong_ang])
+    this_year = issued_plan(people, recipients=[t.muong_ang])
+    put(add_indicator(last_year, "16a", target=10), t.muong_ang, people.clerk, value=8)
+    put(add_indicator(this_year, "16a", target=10), t.muong_ang, people.clerk, value=11)
+    url = f"/api/plans/{this_year.pk}/indicators/summary/"
+    row = ok(as_(people.province_officer).get(url, {"previous": last_year.pk}))["indicators"][0]
+    assert (row["previous"], row["change"]) == (8, 3)
+    assert ok(as_(people.province_officer).get(url))["indicators"][0].get("change") is None
+
+
+def test_a_previous_period_of_another_unit_is_not_found(as_, people):
+    t = people.tree
+    theirs = issued_plan(people, recipients=[t.muong_ang])
+    mine = issued_plan(people, recipients=[t.muong_ang])
+    url = f"/api/plans/{mine.pk}/indicators/summary/"
+    assert as_(people.muong_ang_officer).get(url, {"previous": theirs.pk}).status_code == 404
+    assert as_(people.province_officer).get(url, {"previous": "abc"}).status_code == 400
