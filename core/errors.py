@@ -14,5 +14,10 @@ class TransitionNotAllowed(Exception):
         )
 
 
+class TaskMissing(Exception):
+    """The workflow has no open task for this step: its state and the object's disagree,
+    usually because someone else just handled it (UI message; API 409)."""
+
+
 class ActionForbidden(Exception):
     """The person may see the object but may not take this action on it (403)."""

@@ -81,8 +81,8 @@ def _body(serializer_class, request, **kwargs):
     return body.validated_data
 
 
-def _history(obj, states):
-    return Response(HistoryEntrySerializer(history_of(obj), many=True, context={"states": dict(states)}).data)
+def _history(entries, states):
+    return Response(HistoryEntrySerializer(entries, many=True, context={"states": dict(states)}).data)
 
 
 @extend_schema_view(
@@ -174,7 +174,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        return _history(self.get_object(), PlanState.choices)
+        return _history(selectors.plan_history_for(request.user, self.get_object()), PlanState.choices)
 
     @extend_schema(responses={200: PlanProgressSerializer, 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
@@ -255,7 +255,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        return _history(self.get_object(), AssignmentState.choices)
+        return _history(history_of(self.get_object()), AssignmentState.choices)
 
 
 @extend_schema_view(

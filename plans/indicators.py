@@ -1,7 +1,7 @@
 """Writes on indicators and their values. Values are checked per kind, all or nothing."""
 
 import datetime
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from .services import _require
 from .targets import read_targets
 
 EDITABLE_PLAN_STATES = (PlanState.DRAFT,)
+MAX_FIGURE = Decimal(10) ** 14
 
 
 def _editable_plan(plan_pk, by) -> Plan:
@@ -90,6 +91,11 @@ def _decimal(raw, field, errors, code):
         return None
     if not value.is_finite() or value < 0:
         errors.append(_("%(code)s: %(field)s must be zero or more.") % {"code": code, "field": field})
+        return None
+    # The columns hold 14 whole digits and 4 decimals; larger figures are typing mistakes.
+    if value >= MAX_FIGURE or value != value.quantize(Decimal("0.0001")):
+        message = _("%(code)s: %(field)s is too large or has more than 4 decimals.")
+        errors.append(message % {"code": code, "field": field})
         return None
     return value
 

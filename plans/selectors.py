@@ -10,8 +10,9 @@ from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.models import Position
+from accounts.models import Position, Role
 from core.text import fold
+from core.transitions import history_of
 
 from .models import Assignment, AssignmentState, Plan, PlanState, Report
 
@@ -43,7 +44,8 @@ def plan_list(user, *, state=None, period_from=None, period_to=None, department=
     if department:
         plans = plans.filter(department_id=department)
     if overdue:
-        plans = plans.filter(Exists(Assignment.objects.overdue().filter(plan=OuterRef("pk"))))
+        visible = assignments_visible_to(user).overdue()
+        plans = plans.filter(Exists(visible.filter(plan=OuterRef("pk"))))
     if q:
         for word in fold(q).split():
             plans = plans.filter(search_text__contains=word)
@@ -110,9 +112,13 @@ def inbox_tasks(user) -> QuerySet[Task]:
     pairs = GroupObjectPermission.objects.filter(
         group__user=user, content_type__app_label="accounts", content_type__model="unit"
     ).values_list("permission__codename", "object_pk")
+    # A department's drafts are reviewed by that department's head only, not every head of the unit.
+    headed = Position.objects.active_on().filter(user=user, role=Role.DEPARTMENT_HEAD).values("department_id")
+    own_department = Q(process__plan__department__isnull=True) | Q(process__plan__department_id__in=headed)
     queue = Q()
     for codename, unit_pk in pairs:
-        queue |= Q(owner_permission=f"accounts.{codename}", owner_permission_obj_pk=unit_pk)
+        pair = Q(owner_permission=f"accounts.{codename}", owner_permission_obj_pk=unit_pk)
+        queue |= pair & own_department if codename == "review_plans" else pair
     mine = Q(owner=user, status=STATUS.ASSIGNED)
     condition = mine | (queue & Q(status=STATUS.NEW)) if queue else mine
     return (
@@ -122,6 +128,26 @@ def inbox_tasks(user) -> QuerySet[Task]:
     )
 
 
+def is_department_head(user, plan) -> bool:
+    if plan.department_id is None:
+        return True
+    return Position.objects.active_on().filter(
+        user=user, unit_id=plan.issuing_unit_id, department_id=plan.department_id, role=Role.DEPARTMENT_HEAD
+    ).exists()
+
+
+PUBLIC_PLAN_TRANSITIONS = ("issue", "revoke", "close")
+
+
+def plan_history_for(user, plan: Plan):
+    """The issuer sees every step; a recipient only what happened from issuance on, never the
+    drafting rounds and their comments."""
+    history = history_of(plan)
+    if plan.issuing_unit_id in user_unit_ids(user):
+        return history
+    return history.filter(transition__in=PUBLIC_PLAN_TRANSITIONS)
+
+
 def plan_actions(user, plan: Plan) -> set[str]:
     """Which actions the UI and API offer this person on this plan now."""
     unit = plan.issuing_unit
@@ -129,7 +155,7 @@ def plan_actions(user, plan: Plan) -> set[str]:
     actions = set()
     if plan.state == PlanState.DRAFT and has("draft_plans"):
         actions |= {"edit", "submit"}
-    if plan.state == PlanState.UNDER_REVIEW and has("review_plans"):
+    if plan.state == PlanState.UNDER_REVIEW and has("review_plans") and is_department_head(user, plan):
         actions |= {"review", "return"}
     if plan.state == PlanState.AWAITING_APPROVAL and has("approve_plans"):
         actions |= {"approve", "return"}
@@ -145,7 +171,9 @@ def assignment_actions(user, assignment: Assignment) -> set[str]:
     if assignment.state == "sent" and user.has_perm("accounts.handle_assignments", assignment.unit):
         actions.add("receive")
     if assignment.state == "received" and user.has_perm("accounts.handle_assignments", assignment.unit):
-        actions |= {"report", "draft_implementing_plan"}
+        actions.add("report")
+    if assignment.state == "received" and user.has_perm("accounts.draft_plans", assignment.unit):
+        actions.add("draft_implementing_plan")
     if assignment.state == "reported" and user.has_perm("accounts.review_reports", assignment.plan.issuing_unit):
         actions |= {"accept", "return"}
     return actions

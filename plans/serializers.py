@@ -22,6 +22,9 @@ def _actor(context):
     return context.get("actor") or context["request"].user
 
 
+# A bigint id; a larger number would overflow the database driver instead of matching nothing.
+MAX_ID = 2**63 - 1
+
 class UnitBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
@@ -217,16 +220,16 @@ class PlanFilterSerializer(serializers.Serializer):
                                         help_text=_("dd/mm/yyyy or yyyy-mm-dd"))
     period_to = serializers.DateField(required=False, input_formats=DATE_INPUTS,
                                       help_text=_("dd/mm/yyyy or yyyy-mm-dd"))
-    department = serializers.IntegerField(required=False)
+    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     overdue = serializers.BooleanField(required=False, default=False)
     q = serializers.CharField(required=False, allow_blank=True, help_text=_("Words of the number or subject"))
 
 
 class AssignmentFilterSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(required=False)
+    plan = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     state = serializers.ChoiceField(choices=AssignmentState.choices, required=False)
 
 
 class ReportFilterSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(required=False)
+    assignment = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Position, Role
 from core import transitions
 from core.errors import ActionForbidden
 from core.models import TransitionLog
@@ -17,6 +16,7 @@ from workflows.calendar import deadline_after
 from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
 from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Plan, PlanState, Report
+from .selectors import is_department_head
 
 DEFAULT_RECEIPT_WORKING_DAYS = 3
 EDITABLE_FIELDS = (
@@ -59,6 +59,9 @@ def plan_create(*, by, issuing_unit, subject, report_due, recipients=(), parent_
     _require(by, "draft_plans", issuing_unit, _("draft plans"))
     if parent_assignment is not None and parent_assignment.unit_id != issuing_unit.pk:
         raise ValidationError({"parent_assignment": _("An implementing plan belongs to the assigned unit.")})
+    received = Assignment.objects.filter(pk=getattr(parent_assignment, "pk", None), state=AssignmentState.RECEIVED)
+    if parent_assignment is not None and not received.exists():
+        raise ValidationError({"parent_assignment": _("Implementing plans are drafted once the work is received.")})
     plan = Plan(issuing_unit=issuing_unit, subject=subject, report_due=report_due,
                 parent_assignment=parent_assignment, created_by=by,
                 **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
@@ -101,20 +104,12 @@ def plan_submit(*, plan: Plan, by, comment: str = "") -> Plan:
     return plan
 
 
-def _is_department_head(user, plan) -> bool:
-    if plan.department_id is None:
-        return True
-    return Position.objects.active_on().filter(
-        user=user, unit_id=plan.issuing_unit_id, department_id=plan.department_id, role=Role.DEPARTMENT_HEAD
-    ).exists()
-
-
 def plan_review(*, plan: Plan, by, comment: str = "") -> Plan:
     """The department head passes the draft on to the leader."""
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
         _require(by, "review_plans", plan.issuing_unit, _("review drafts"))
-        if not _is_department_head(by, plan):
+        if not is_department_head(by, plan):
             raise ActionForbidden(_("Only the head of %(dept)s reviews its drafts.") % {"dept": plan.department})
         transitions.apply(plan, "review", by=by, comment=comment, label=_("forward for approval"))
         engine.complete(plan.process, PlanApprovalFlow.review, by=by)
@@ -137,6 +132,8 @@ def plan_return(*, plan: Plan, by, comment: str) -> Plan:
         plan = transitions.lock(Plan, plan.pk)
         if plan.state == PlanState.UNDER_REVIEW:
             _require(by, "review_plans", plan.issuing_unit, _("return drafts"))
+            if not is_department_head(by, plan):
+                raise ActionForbidden(_("Only the head of %(dept)s reviews its drafts.") % {"dept": plan.department})
             node = PlanApprovalFlow.review
         else:
             _require(by, "approve_plans", plan.issuing_unit, _("return drafts"))
@@ -219,8 +216,9 @@ def assignment_report(*, assignment: Assignment, by, text: str) -> Report:
 
 def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
     with transaction.atomic():
-        assignment = transitions.lock(Assignment, assignment.pk)
+        # Plan before assignment, the order plan_revoke takes them in: no deadlock between the two.
         plan = transitions.lock(Plan, assignment.plan_id)
+        assignment = transitions.lock(Assignment, assignment.pk)
         _require(by, "review_reports", plan.issuing_unit, _("accept reports"))
         transitions.apply(assignment, "accept", by=by, comment=comment, label=_("accept"), at=timezone.now())
         Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import positions_active, units_of
 from core import attachments
-from core.errors import ActionForbidden, TransitionNotAllowed
+from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
 from core.transitions import history_of
 from workflows.flows import PlanApprovalFlow
 
@@ -129,6 +129,8 @@ def _perform(request, call, success) -> None:
         call()
     except (TransitionNotAllowed, ActionForbidden) as exc:
         messages.error(request, str(exc))
+    except TaskMissing:
+        messages.error(request, _("This step has already been handled. Reload and try again."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -147,12 +149,12 @@ def _forbidden(request, message):
     return render(request, "plans/forbidden.html", {"message": message}, status=403)
 
 
-def _history(obj) -> list[dict]:
+def _history(obj, entries=None) -> list[dict]:
     states = dict(type(obj)._meta.get_field("state").choices)
     return [
         {"entry": entry, "action": TRANSITION_LABELS.get(entry.transition, entry.transition),
          "source": states.get(entry.source, entry.source), "target": states.get(entry.target, entry.target)}
-        for entry in history_of(obj)
+        for entry in (history_of(obj) if entries is None else entries)
     ]
 
 
@@ -231,7 +233,7 @@ def plan_detail(request, pk):
         "indicator_count": indicator_count,
         "indicator_results": is_issuer and indicator_count and plan.state in (PlanState.ISSUED, PlanState.CLOSED),
         "attachments": attachments_of(plan),
-        "history": _history(plan),
+        "history": _history(plan, selectors.plan_history_for(request.user, plan)),
     })
 
 

@@ -8,13 +8,10 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import Unit
+from core.errors import TaskMissing
 from plans.models import Assignment
 
 from .flows import AssignmentFlow, PlanApprovalFlow
-
-
-class TaskMissing(Exception):
-    """The process has no open task at that step: its state and the workflow disagree."""
 
 
 def open_task(process, node) -> Task | None:
