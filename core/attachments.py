@@ -151,6 +151,20 @@ def attachments_of(obj: models.Model) -> models.QuerySet[Attachment]:
     ).select_related("uploaded_by")
 
 
+def attachments_by_owner(objs: Iterable[models.Model]) -> dict[int, list[Attachment]]:
+    """The files of several owners of one model in one query (e.g. every version of a report)."""
+    objs = list(objs)
+    grouped: dict[int, list[Attachment]] = {obj.pk: [] for obj in objs}
+    if not objs:
+        return grouped
+    files = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(objs[0]), object_id__in=list(grouped)
+    ).select_related("uploaded_by")
+    for attachment in files:
+        grouped[attachment.object_id].append(attachment)
+    return grouped
+
+
 # Who may see the files of which owners: model label -> visible_to(user) -> QuerySet of owners.
 _visible_to: dict[str, Callable[..., models.QuerySet]] = {}
 

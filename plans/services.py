@@ -2,6 +2,7 @@
 checks who may act, applies the state machine's transition, logs it, and moves the workflow."""
 
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -181,8 +182,6 @@ def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
 
 
 def _cancel_in_bulk(assignments, *, by, reason):
-    from django.contrib.contenttypes.models import ContentType
-
     content_type = ContentType.objects.get_for_model(Assignment)
     logs = [TransitionLog(content_type=content_type, object_id=a.pk, transition="cancel", source=a.state,
                           target=AssignmentState.CANCELLED, by=by, comment=reason) for a in assignments]

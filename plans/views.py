@@ -364,7 +364,8 @@ def _assignment_page(request, assignment, report_form=None, figures=None):
         "report_form": report_form,
         # The unit's indicator figures go in with its report, while the work is received.
         "figures": figures_block(assignment, editable="report" in actions, **(figures or {})),
-        "reports": [{"report": r, "attachments": attachments_of(r)} for r in reports],
+        "reports": [{"report": r, "attachments": files[r.pk]}
+                    for files in [attachments.attachments_by_owner(reports)] for r in reports],
         "implementing": selectors.plans_visible_to(user).filter(parent_assignment=assignment),
         "plan_attachments": attachments_of(assignment.plan),
         "history": _history(assignment),

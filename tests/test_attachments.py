@@ -363,3 +363,17 @@ def test_an_unregistered_owners_file_is_never_visible(people):
     )
     assert attachment_visible(people.muong_ang_officer, attachment) is False
 
+
+
+def test_the_files_of_many_owners_are_read_in_one_query(people, django_assert_num_queries):
+    from core.attachments import attachments_add, attachments_by_owner
+    from tests.plans_helpers import draft_plan
+
+    first, second, empty = draft_plan(people), draft_plan(people), draft_plan(people)
+    attachments_add(owner=first, files=[upload("a.pdf", PDF_BYTES), upload("b.pdf", PDF_BYTES)],
+                    by=people.province_officer)
+    attachments_add(owner=second, files=[upload("c.pdf", PDF_BYTES)], by=people.province_officer)
+    with django_assert_num_queries(1):
+        grouped = attachments_by_owner([first, second, empty])
+    names = {pk: sorted(a.original_name for a in files) for pk, files in grouped.items()}
+    assert names == {first.pk: ["a.pdf", "b.pdf"], second.pk: ["c.pdf"], empty.pk: []}
