@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Department, Position, Unit, UnitLevel, User
+from . import services
+from .models import Delegation, Department, Position, Unit, UnitLevel, User
 
 
 class PositionInline(admin.TabularInline):
@@ -61,3 +62,20 @@ class PositionAdmin(admin.ModelAdmin):
 
         super().save_model(request, obj, form, change)
         positions_sync_groups(users=[obj.user])
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["principal", "deputy", "starts_on", "ends_on", "reason"]
+    list_select_related = ["principal", "deputy"]
+    autocomplete_fields = ["principal", "deputy"]
+
+    def save_model(self, request, obj, form, change):
+        # New delegations go through the service: validation and the deputy's group membership at once.
+        if change:
+            super().save_model(request, obj, form, change)
+            services.positions_sync_groups(users=[obj.deputy])
+            return
+        created = services.delegation_create(principal=obj.principal, deputy=obj.deputy, starts_on=obj.starts_on,
+                                             ends_on=obj.ends_on, reason=obj.reason, by=request.user)
+        obj.pk = created.pk

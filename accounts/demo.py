@@ -9,7 +9,7 @@ from django.db import transaction
 
 from .loading import read_units_csv, units_load
 from .models import Department, Position, Role, Unit, UnitLevel, User
-from .services import positions_sync_groups
+from .services import positions_sync_groups, role_groups_grant_missing
 
 PROVINCE_CODE = "TDDB"
 LEVEL_NAMES = {
@@ -86,4 +86,5 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
     admin.password = password_hash
     admin.save()
     positions_sync_groups()
+    role_groups_grant_missing()
     return accounts

@@ -71,6 +71,8 @@ class Unit(MP_Node):
             ("issue_plans", _("Number and issue plans of the unit")),
             ("handle_assignments", _("Receive and report work assigned to the unit")),
             ("review_reports", _("Review reports sent to the unit")),
+            ("draft_inspections", _("Draft inspections of the unit and verify remediation")),
+            ("approve_inspections", _("Approve inspection decisions and conclusions of the unit")),
         ]
 
     def __str__(self):
@@ -124,15 +126,17 @@ class Role(models.TextChoices):
 LEADER_ROLES = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STANDING_MEMBER})
 
 _OFFICE_WORK = ("draft_plans", "handle_assignments", "review_reports")
+_LEADING = ("approve_plans", "approve_inspections")
 ROLE_UNIT_PERMISSIONS = {
-    Role.SECRETARY: (*_OFFICE_WORK, "approve_plans"),
-    Role.DEPUTY_SECRETARY: (*_OFFICE_WORK, "approve_plans"),
-    Role.STANDING_MEMBER: (*_OFFICE_WORK, "approve_plans"),
+    Role.SECRETARY: (*_OFFICE_WORK, *_LEADING),
+    Role.DEPUTY_SECRETARY: (*_OFFICE_WORK, *_LEADING),
+    Role.STANDING_MEMBER: (*_OFFICE_WORK, *_LEADING),
     Role.DEPARTMENT_HEAD: (*_OFFICE_WORK, "review_plans"),
     Role.OFFICER: _OFFICE_WORK,
     Role.CLERK: ("issue_plans", "handle_assignments"),
-    Role.INSPECTION_CHAIR: (),
-    Role.INSPECTION_MEMBER: (),
+    # The committee drafts inspections for itself and for the standing board, and verifies remediation.
+    Role.INSPECTION_CHAIR: ("draft_inspections", "approve_inspections"),
+    Role.INSPECTION_MEMBER: ("draft_inspections",),
 }
 
 
@@ -217,3 +221,37 @@ class UnitRoleGroup(models.Model):
 
     def __str__(self):
         return self.group.name
+
+
+class DelegationQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date | None = None):
+        day = day or timezone.localdate()
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class Delegation(models.Model):
+    """Ủy quyền: while a leader is away, a deputy takes their approvals and escalations."""
+
+    principal = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given",
+                                  verbose_name=_("leader away"))
+    deputy = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_received",
+                               verbose_name=_("deputy"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        indexes = [models.Index(fields=["principal", "starts_on", "ends_on"], name="delegation_principal")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="delegation_dates_ordered"),
+            models.CheckConstraint(condition=~Q(deputy=models.F("principal")), name="delegation_not_to_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.principal} → {self.deputy} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"

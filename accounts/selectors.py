@@ -40,3 +40,27 @@ def holders_of(unit: Unit, roles, *, on: datetime.date | None = None) -> QuerySe
     """People holding any of `roles` in `unit` on a day: who to ask, whom to escalate to."""
     positions = Position.objects.active_on(on).filter(unit=unit, role__in=list(roles))
     return User.objects.filter(pk__in=positions.values("user_id"), is_active=True)
+
+
+def delegated_by(user: User, unit: Unit, *, on: datetime.date | None = None) -> User | None:
+    """The absent leader `user` stands in for at `unit` today, or None when acting in their own right."""
+    from .models import Delegation
+    from .services import DELEGABLE_ROLES
+
+    own = Position.objects.active_on(on).filter(user=user, unit=unit, role__in=DELEGABLE_ROLES)
+    if own.exists():
+        return None
+    leading_here = Position.objects.active_on(on).filter(unit=unit, role__in=DELEGABLE_ROLES).values("user_id")
+    delegation = (
+        Delegation.objects.active_on(on).filter(deputy=user, principal_id__in=leading_here)
+        .select_related("principal").order_by("starts_on", "pk").first()
+    )
+    return delegation.principal if delegation else None
+
+
+def deputies_of(user_ids, *, on: datetime.date | None = None) -> dict[int, int]:
+    """principal id → deputy id for the given people who are away today (one query)."""
+    from .models import Delegation
+
+    rows = Delegation.objects.active_on(on).filter(principal_id__in=list(user_ids)).order_by("starts_on", "pk")
+    return dict(rows.values_list("principal_id", "deputy_id"))

@@ -2,13 +2,28 @@
 
 import datetime
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .models import ROLE_UNIT_PERMISSIONS, Department, Position, Role, Unit, UnitRoleGroup, User
+from .models import (
+    LEADER_ROLES,
+    ROLE_UNIT_PERMISSIONS,
+    Delegation,
+    Department,
+    Position,
+    Role,
+    Unit,
+    UnitRoleGroup,
+    User,
+)
+
+DELEGABLE_ROLES = [*LEADER_ROLES, Role.INSPECTION_CHAIR]
 
 
 def unit_role_group(*, unit: Unit, role: str) -> Group:
@@ -23,6 +38,22 @@ def unit_role_group(*, unit: Unit, role: str) -> Group:
             for codename in ROLE_UNIT_PERMISSIONS[role]:
                 assign_perm(f"accounts.{codename}", link.group, unit)
     return link.group
+
+
+def role_groups_grant_missing() -> int:
+    """Give existing unit-role groups the unit permissions their role gained since they were
+    created (a new release adds a permission to ROLE_UNIT_PERMISSIONS). Bulk; idempotent."""
+    unit_type = ContentType.objects.get_for_model(Unit)
+    perms = {p.codename: p for p in Permission.objects.filter(content_type=unit_type)}
+    rows = [
+        GroupObjectPermission(group_id=link.group_id, permission=perms[codename], content_type=unit_type,
+                              object_pk=str(link.unit_id))
+        for link in UnitRoleGroup.objects.only("group_id", "unit_id", "role")
+        for codename in ROLE_UNIT_PERMISSIONS.get(link.role, ())
+    ]
+    before = GroupObjectPermission.objects.filter(content_type=unit_type).count()
+    GroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return GroupObjectPermission.objects.filter(content_type=unit_type).count() - before
 
 
 def unit_role_grant(*, perm: str, obj, unit: Unit, roles) -> None:
@@ -79,9 +110,18 @@ def positions_sync_groups(*, users=None, on: datetime.date | None = None) -> tup
     """
     on = on or timezone.localdate()
     positions = Position.objects.active_on(on).filter(user__is_active=True)
+    delegations = Delegation.objects.active_on(on).filter(deputy__is_active=True)
     if users is not None:
         positions = positions.filter(user__in=users)
+        delegations = delegations.filter(deputy__in=users)
     wanted_pairs = set(positions.values_list("user_id", "unit_id", "role"))
+    # A deputy holds the absent leader's leading roles for the window of the delegation.
+    deputies: dict[int, list[int]] = {}
+    for principal_id, deputy_id in delegations.values_list("principal_id", "deputy_id"):
+        deputies.setdefault(principal_id, []).append(deputy_id)
+    leading = Position.objects.active_on(on).filter(user_id__in=list(deputies), role__in=DELEGABLE_ROLES)
+    for principal_id, unit_id, role in leading.values_list("user_id", "unit_id", "role"):
+        wanted_pairs |= {(deputy_id, unit_id, role) for deputy_id in deputies[principal_id]}
 
     existing_links = {
         (link.unit_id, link.role): link.group_id for link in UnitRoleGroup.objects.all().only(
@@ -107,3 +147,28 @@ def positions_sync_groups(*, users=None, on: datetime.date | None = None) -> tup
     )
     User.groups.through.objects.filter(pk__in=to_remove).delete()
     return len(to_add), len(to_remove)
+
+
+def delegation_create(*, principal: User, deputy: User, starts_on: datetime.date, ends_on: datetime.date,
+                      reason: str = "", by: User | None = None) -> Delegation:
+    """The leader (or an administrator) names a deputy for a window; group membership follows at once."""
+    errors = {}
+    if deputy.pk == principal.pk:
+        errors["deputy"] = _("A leader cannot delegate to themselves.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The end date is before the start date.")
+    leading = Position.objects.filter(user=principal, role__in=DELEGABLE_ROLES)
+    if not leading.exists():
+        errors["principal"] = _("Only a leader or the inspection committee chair delegates.")
+    if by is not None and by.pk != principal.pk and not by.is_staff:
+        errors["principal"] = _("Only the leader or an administrator names a deputy.")
+    overlapping = Delegation.objects.filter(principal=principal, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if overlapping.exists():
+        errors["starts_on"] = _("This leader already has a deputy for part of that time.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        delegation = Delegation.objects.create(principal=principal, deputy=deputy, starts_on=starts_on,
+                                               ends_on=ends_on, reason=reason)
+        positions_sync_groups(users=[deputy])
+    return delegation

@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("uy-quyen/", views.delegation_create, name="delegation-create"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),

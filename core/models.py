@@ -22,6 +22,11 @@ class TransitionLog(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
+    # Set when `by` acted as the deputy of a leader who was away (ủy quyền).
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("on behalf of"),
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_fsm import can_proceed
 
+from accounts.selectors import delegated_by
+
 from .errors import TransitionNotAllowed
 from .models import TransitionLog
 
@@ -11,13 +13,14 @@ from .models import TransitionLog
 def history_of(obj):
     return (
         TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-        .select_related("by")
+        .select_related("by", "on_behalf_of")
         .order_by("at", "pk")
     )
 
 
-def transition_log(*, obj, transition: str, source: str, by, comment: str = "") -> TransitionLog:
+def transition_log(*, obj, transition: str, source: str, by, comment: str = "", on_behalf_of=None) -> TransitionLog:
     return TransitionLog.objects.create(
+        on_behalf_of=on_behalf_of,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         transition=transition,
@@ -33,17 +36,20 @@ def lock(model, pk):
     return model.objects.select_for_update().get(pk=pk)
 
 
-def apply(obj, transition: str, *, by, comment: str = "", label: str | None = None, **kwargs):
+def apply(obj, transition: str, *, by, comment: str = "", label: str | None = None, acting_unit=None, **kwargs):
     """Run `obj.<transition>(**kwargs)` on a row locked in the caller's transaction, then log it.
 
     The caller has already re-read `obj` with `lock()`, so the state checked here is the
     committed one and a concurrent second caller waits, then sees the new state and fails.
+    Leaders' steps pass `acting_unit`: a deputy acting there for an absent leader is logged as such.
     """
     assert transaction.get_connection().in_atomic_block, "transitions run inside a transaction"
     method = getattr(obj, transition)
     if not can_proceed(method):
         raise TransitionNotAllowed(obj, label or transition)
     source = obj.state
+    on_behalf_of = delegated_by(by, acting_unit) if acting_unit is not None else None
     method(**kwargs)
     obj.save()
-    return transition_log(obj=obj, transition=transition, source=source, by=by, comment=comment)
+    return transition_log(obj=obj, transition=transition, source=source, by=by, comment=comment,
+                          on_behalf_of=on_behalf_of)

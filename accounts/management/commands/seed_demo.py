@@ -6,6 +6,9 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.demo import demo_seed
+from deadlines.demo import demo_overdue_seed
+from inspections.demo import demo_inspections_seed
+from obligations.demo import demo_obligations_seed
 from plans.demo import demo_indicator_plan_seed, demo_plans_seed
 from plans.targets import read_targets
 
@@ -21,6 +24,9 @@ class Command(BaseCommand):
         accounts = demo_seed(password=password)
         demo_plans_seed()
         demo_indicator_plan_seed()
+        demo_obligations_seed()
+        demo_inspections_seed()
+        demo_overdue_seed()  # last: its sweep also covers the other demos' deadlines
         targets = read_targets(settings.DEMO_DATA_DIR / "indicators_2024.csv")
         self.stdout.write(self.style.SUCCESS(
             _("Demo data: %(accounts)s accounts, %(targets)s year targets ready.")
