@@ -1,0 +1,487 @@
+"""Inspection and supervision over REST, with the rules of plans.api: every object comes from the
+visibility selectors (another unit's object, or a draft conclusion seen from the inspected unit,
+is a 404), every change is a call to a service (its errors become 400/403/409 in
+core.api.exception_handler), transitions are POST actions."""
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Unit
+from plans import api as plans_api
+from plans.api import EDIT_ERRORS, TRANSITION_ERRORS
+from plans.indicator_api import DocxRenderer
+from plans.indicator_views import DOCX
+from plans.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
+
+from . import selectors, services
+from .models import (
+    Conclusion,
+    ConclusionState,
+    Finding,
+    Inspection,
+    InspectionState,
+    InspectionTarget,
+    Programme,
+    Remediation,
+    RemediationReport,
+    RemediationState,
+    TeamMember,
+)
+from .serializers import (
+    ConclusionInputSerializer,
+    ConclusionSerializer,
+    FindingInputSerializer,
+    FindingSerializer,
+    FindingUpdateSerializer,
+    InspectionCreateSerializer,
+    InspectionDashboardParamsSerializer,
+    InspectionDashboardSerializer,
+    InspectionFilterSerializer,
+    InspectionSerializer,
+    InspectionTargetFilterSerializer,
+    InspectionTargetSerializer,
+    InspectionUpdateSerializer,
+    ProgrammeCreateSerializer,
+    ProgrammeFilterSerializer,
+    ProgrammeSerializer,
+    RemediationFilterSerializer,
+    RemediationReportSerializer,
+    RemediationSerializer,
+    TextInputSerializer,
+)
+
+NOT_FOUND = {404: TRANSITION_ERRORS[404]}
+CREATE_ERRORS = {400: EDIT_ERRORS[400], 403: EDIT_ERRORS[403]}
+
+
+class PagePermissions(plans_api.PagePermissions):
+    """plans.api's stand-in for the user, primed with the page's inspections as well: the team's
+    rights (record findings, draft conclusions) are guardian grants on the inspection."""
+
+    def __init__(self, user, units, inspections=()):
+        super().__init__(user, [unit for unit in units if unit is not None])
+        inspections = list({inspection.pk: inspection for inspection in inspections}.values())
+        if inspections:
+            self._checker.prefetch_perms(inspections)
+
+
+def _params(serializer_class, request):
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+def _body(serializer_class, request, **kwargs):
+    body = serializer_class(data=request.data, **kwargs)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
+def _history(entries, states):
+    return Response(HistoryEntrySerializer(entries, many=True, context={"states": dict(states)}).data)
+
+
+def _fake(view) -> bool:
+    return getattr(view, "swagger_fake_view", False)  # schema generation: no real user
+
+
+# --- Programmes ------------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ProgrammeFilterSerializer]),
+    retrieve=extend_schema(responses={200: ProgrammeSerializer, **NOT_FOUND}),
+)
+class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The yearly programmes of the units the person inspects for, and of the teams they are in."""
+
+    serializer_class = ProgrammeSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Programme.objects.none()
+        return selectors.programmes_visible_to(self.request.user).select_related("created_by")
+
+    def filter_queryset(self, queryset):
+        if self.action == "list":
+            queryset = queryset.filter(**_params(ProgrammeFilterSerializer, self.request))
+        return super().filter_queryset(queryset)
+
+    @extend_schema(request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer, **CREATE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        programme = services.programme_create(by=request.user, **_body(ProgrammeCreateSerializer, request))
+        programme = self.get_queryset().get(pk=programme.pk)
+        return Response(self.get_serializer(programme).data, status=status.HTTP_201_CREATED)
+
+
+# --- Inspections: the decision ---------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(parameters=[InspectionFilterSerializer]),
+    retrieve=extend_schema(responses={200: InspectionSerializer, **NOT_FOUND}),
+)
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Inspections and supervisions: the issuer's side and the team see drafts and every target;
+    an inspected unit sees the issued decision with its own target only."""
+
+    serializer_class = InspectionSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Inspection.objects.none()
+        user = self.request.user
+        # Team and visible targets in two queries for the whole page; the targets' prefetch is
+        # the visibility selector itself, so the inspected unit gets its own row only.
+        return selectors.inspections_visible_to(user).select_related("created_by").prefetch_related(
+            Prefetch("team", queryset=TeamMember.objects.select_related("user", "from_unit")),
+            Prefetch("targets", queryset=selectors.targets_visible_to(user), to_attr="visible_targets"),
+        )
+
+    def _answer(self, inspection, status_code=status.HTTP_200_OK):
+        # Re-read through the selector: services return a bare locked row.
+        inspection = self.get_queryset().get(pk=inspection.pk)
+        return Response(self.get_serializer(inspection).data, status=status_code)
+
+    def list(self, request, *args, **kwargs):
+        params = _params(InspectionFilterSerializer, request)
+        inspections = self.get_queryset()
+        if "programme" in params:
+            inspections = inspections.filter(programme_id=params["programme"])
+        if "year" in params:
+            inspections = inspections.filter(programme__year=params["year"])
+        if "state" in params:
+            inspections = inspections.filter(state=params["state"])
+        if "kind" in params:
+            inspections = inspections.filter(kind=params["kind"])
+        page = self.paginate_queryset(inspections)
+        actor = PagePermissions(request.user, [inspection.programme.issuing_unit for inspection in page])
+        context = {**self.get_serializer_context(), "actor": actor}
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+    @extend_schema(request=InspectionCreateSerializer, responses={201: InspectionSerializer, **CREATE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        fields = _body(InspectionCreateSerializer, request, context=self.get_serializer_context())
+        inspection = services.inspection_create(by=request.user, **fields)
+        return self._answer(inspection, status.HTTP_201_CREATED)
+
+    @extend_schema(request=InspectionUpdateSerializer, responses={200: InspectionSerializer, **EDIT_ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        """Only a draft decision changes; a list given (team, target_units, outside_bodies) replaces the old one."""
+        inspection = self.get_object()
+        fields = _body(InspectionUpdateSerializer, request, partial=True, context=self.get_serializer_context())
+        return self._answer(services.inspection_update(inspection=inspection, by=request.user, **fields))
+
+    def _transition(self, request, service, body_serializer):
+        inspection = self.get_object()
+        service(inspection=inspection, by=request.user, **_body(body_serializer, request))
+        return self._answer(inspection)
+
+    @extend_schema(request=CommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The drafter sends the decision to the chair (or the leader) for approval."""
+        return self._transition(request, services.inspection_submit, CommentSerializer)
+
+    @extend_schema(request=CommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve and number the decision; every target is notified and its self-report falls due."""
+        return self._transition(request, services.inspection_approve, CommentSerializer)
+
+    @extend_schema(request=RequiredCommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Back to draft with a comment."""
+        return self._transition(request, services.inspection_return, RequiredCommentSerializer)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every step for the issuer and the team; an inspected unit does not see the drafting rounds."""
+        inspection = self.get_object()
+        return _history(selectors.history_for(request.user, inspection, inspection), InspectionState.choices)
+
+
+# --- Targets: self-report, findings, conclusion ----------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(parameters=[InspectionTargetFilterSerializer]),
+    retrieve=extend_schema(responses={200: InspectionTargetSerializer, **NOT_FOUND}),
+)
+class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Inspected units: the issuer's side and the team see every target, an inspected unit its own
+    once the decision is issued. The conclusion shows only when the person may see it."""
+
+    serializer_class = InspectionTargetSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return InspectionTarget.objects.none()
+        return selectors.targets_visible_to(self.request.user).select_related("self_reported_by")
+
+    def _context(self, targets, actor=None):
+        # Which of these conclusions the person may see, in one query for the whole page.
+        visible = selectors.conclusions_visible_to(self.request.user).filter(target__in=[t.pk for t in targets])
+        return {**self.get_serializer_context(), "actor": actor,
+                "visible_conclusions": set(visible.values_list("pk", flat=True))}
+
+    def _answer(self, target):
+        target = self.get_queryset().get(pk=target.pk)
+        return Response(InspectionTargetSerializer(target, context=self._context([target])).data)
+
+    def list(self, request, *args, **kwargs):
+        targets = self.get_queryset().filter(**_params(InspectionTargetFilterSerializer, request))
+        page = self.paginate_queryset(targets)
+        units = [t.unit for t in page] + [t.inspection.programme.issuing_unit for t in page]
+        actor = PagePermissions(request.user, units, [t.inspection for t in page])
+        serializer = InspectionTargetSerializer(page, many=True, context=self._context(page, actor))
+        return self.get_paginated_response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._answer(self.get_object())
+
+    @extend_schema(request=TextInputSerializer, responses={200: InspectionTargetSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="self-report", url_name="self-report")
+    def self_report(self, request, pk=None):
+        """The unit's self-report; for an outside body the team records the report it received."""
+        target = self.get_object()
+        services.target_self_report(target=target, by=request.user, text=_body(TextInputSerializer, request)["text"])
+        return self._answer(target)
+
+    @extend_schema(methods=["GET"], responses={200: FindingSerializer(many=True), **NOT_FOUND})
+    @extend_schema(methods=["POST"], request=FindingInputSerializer,
+                   responses={201: FindingSerializer, **EDIT_ERRORS})
+    @action(detail=True, methods=["get", "post"])
+    def findings(self, request, pk=None):
+        """GET: the findings the person may see (the unit's own only once its conclusion is issued).
+        POST: a team member records a finding; after issuance only a correction of an earlier one."""
+        target = self.get_object()
+        visible = selectors.findings_visible_to(request.user)
+        if request.method == "GET":
+            findings = visible.filter(target=target).order_by("recorded_at", "pk")
+            return Response(FindingSerializer(findings, many=True).data)
+        fields = _body(FindingInputSerializer, request, context=self.get_serializer_context())
+        finding = services.finding_record(target=target, by=request.user, **fields)
+        return Response(FindingSerializer(visible.get(pk=finding.pk)).data, status=status.HTTP_201_CREATED)
+
+    def _conclusion(self, target) -> Conclusion:
+        return get_object_or_404(_conclusions(self.request.user), target=target)
+
+    def _conclusion_answer(self, conclusion):
+        return Response(ConclusionSerializer(_conclusions(self.request.user).get(pk=conclusion.pk)).data)
+
+    @extend_schema(methods=["GET"], responses={200: ConclusionSerializer, **NOT_FOUND})
+    @extend_schema(methods=["PUT"], request=ConclusionInputSerializer,
+                   responses={200: ConclusionSerializer, **EDIT_ERRORS})
+    @action(detail=True, methods=["get", "put"])
+    def conclusion(self, request, pk=None):
+        """GET: the conclusion, for the unit only once issued. PUT: the team head writes the draft."""
+        target = self.get_object()
+        if request.method == "GET":
+            return Response(ConclusionSerializer(self._conclusion(target)).data)
+        fields = _body(ConclusionInputSerializer, request)
+        return self._conclusion_answer(services.conclusion_save(target=target, by=request.user, **fields))
+
+    def _conclusion_transition(self, request, service, body_serializer):
+        conclusion = self._conclusion(self.get_object())
+        service(conclusion=conclusion, by=request.user, **_body(body_serializer, request))
+        return self._conclusion_answer(conclusion)
+
+    @extend_schema(request=CommentSerializer, responses={200: ConclusionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="conclusion/submit", url_name="conclusion-submit")
+    def conclusion_submit(self, request, pk=None):
+        """The team head sends the draft for approval, once the unit has self-reported."""
+        return self._conclusion_transition(request, services.conclusion_submit, CommentSerializer)
+
+    @extend_schema(request=CommentSerializer, responses={200: ConclusionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="conclusion/approve", url_name="conclusion-approve")
+    def conclusion_approve(self, request, pk=None):
+        return self._conclusion_transition(request, services.conclusion_approve, CommentSerializer)
+
+    @extend_schema(request=RequiredCommentSerializer, responses={200: ConclusionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="conclusion/return", url_name="conclusion-return")
+    def conclusion_return(self, request, pk=None):
+        """Back to the team head's draft with a comment."""
+        return self._conclusion_transition(request, services.conclusion_return, RequiredCommentSerializer)
+
+    @extend_schema(request=CommentSerializer, responses={200: ConclusionSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="conclusion/issue", url_name="conclusion-issue")
+    def conclusion_issue(self, request, pk=None):
+        """Number and send the notice; each recommendation becomes a remediation for the unit."""
+        return self._conclusion_transition(request, services.conclusion_issue, CommentSerializer)
+
+
+def _conclusions(user):
+    return selectors.conclusions_visible_to(user).select_related("drafted_by").prefetch_related("recommendations")
+
+
+# --- Findings and conclusions by id ----------------------------------------------------------
+
+@extend_schema_view(retrieve=extend_schema(responses={200: FindingSerializer, **NOT_FOUND}))
+class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = FindingSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Finding.objects.none()
+        return selectors.findings_visible_to(self.request.user)
+
+    @extend_schema(request=FindingUpdateSerializer, responses={200: FindingSerializer, **EDIT_ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        """The team corrects a finding until the conclusion is issued; afterwards it records a
+        new finding that corrects this one."""
+        finding = self.get_object()
+        fields = {"category": finding.category, "severity": finding.severity, "description": finding.description,
+                  **_body(FindingUpdateSerializer, request, partial=True)}
+        finding = services.finding_update(finding=finding, by=request.user, **fields)
+        return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)
+
+
+@extend_schema_view(retrieve=extend_schema(responses={200: ConclusionSerializer, **NOT_FOUND}))
+class ConclusionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A conclusion by id: the issuer's side and the team always, the inspected unit once issued."""
+
+    serializer_class = ConclusionSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Conclusion.objects.none()
+        return _conclusions(self.request.user)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Submissions, returns with their comments, approval and issue; the unit sees the issue only."""
+        conclusion = self.get_object()
+        entries = selectors.history_for(request.user, conclusion, conclusion.target.inspection)
+        return _history(entries, ConclusionState.choices)
+
+
+class ConclusionDocument(APIView):
+    renderer_classes = [JSONRenderer, DocxRenderer]
+
+    @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY, **NOT_FOUND})
+    def get(self, request, id):
+        """The conclusion notice (thông báo kết luận) as a Word document."""
+        conclusion = get_object_or_404(_conclusions(request.user), pk=id)
+        from .documents import conclusion_docx  # python-docx is loaded only when a notice is asked for
+
+        return HttpResponse(conclusion_docx(conclusion), content_type=DOCX, headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"thong-bao-ket-luan-{conclusion.pk}.docx"),
+        })
+
+
+# --- Remediation -----------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(parameters=[RemediationFilterSerializer]),
+    retrieve=extend_schema(responses={200: RemediationSerializer, **NOT_FOUND}),
+)
+class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The inspected unit's work on each recommendation, with every version of its report."""
+
+    serializer_class = RemediationSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Remediation.objects.none()
+        return selectors.remediations_visible_to(self.request.user).prefetch_related(
+            Prefetch("reports", queryset=RemediationReport.objects.select_related("submitted_by").order_by("version"))
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _answer(self, remediation):
+        return Response(self.get_serializer(self.get_queryset().get(pk=remediation.pk)).data)
+
+    def list(self, request, *args, **kwargs):
+        params = _params(RemediationFilterSerializer, request)
+        context = self.get_serializer_context()
+        remediations = self.get_queryset()
+        if "state" in params:
+            remediations = remediations.filter(state=params["state"])
+        if params["overdue"]:
+            remediations = remediations.filter(state=RemediationState.OPEN, due__lt=context["now"])
+        page = self.paginate_queryset(remediations)
+        units = [r.target.unit for r in page] + [r.target.inspection.programme.issuing_unit for r in page]
+        context["actor"] = PagePermissions(request.user, units, [r.target.inspection for r in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+    @extend_schema(request=TextInputSerializer, responses={201: RemediationReportSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        """The unit reports what it has put right; after a reopening the report is a new version."""
+        remediation = self.get_object()
+        text = _body(TextInputSerializer, request)["text"]
+        report = services.remediation_report(remediation=remediation, by=request.user, text=text)
+        report = RemediationReport.objects.select_related("submitted_by").get(pk=report.pk)
+        return Response(RemediationReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentSerializer, responses={200: RemediationSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """The committee accepts the report; the last verification closes the target and the inspection."""
+        remediation = self.get_object()
+        services.remediation_verify(remediation=remediation, by=request.user, **_body(CommentSerializer, request))
+        return self._answer(remediation)
+
+    @extend_schema(request=RequiredCommentSerializer, responses={200: RemediationSerializer, **TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """The committee sends the remediation back with what is still missing."""
+        remediation = self.get_object()
+        services.remediation_reopen(remediation=remediation, by=request.user,
+                                    **_body(RequiredCommentSerializer, request))
+        return self._answer(remediation)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Reports, reopenings with what is still missing, and the verification."""
+        remediation = self.get_object()
+        entries = selectors.history_for(request.user, remediation, remediation.target.inspection)
+        return _history(entries, RemediationState.choices)
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+class InspectionDashboard(APIView):
+    @extend_schema(
+        parameters=[InspectionDashboardParamsSerializer],
+        responses={
+            200: InspectionDashboardSerializer,
+            400: OpenApiResponse(description="Missing or invalid unit or year."),
+            404: OpenApiResponse(TRANSITION_ERRORS[404].response,
+                                 description="No such unit, or the person does not inspect for it."),
+        },
+    )
+    def get(self, request):
+        """One issuing unit's year: inspections by state, findings by category and severity, overdue
+        remediations. For the unit's issuer side only: any other unit is a 404, as if it did not exist."""
+        params = _params(InspectionDashboardParamsSerializer, request)
+        if params["unit"] not in selectors.issuer_unit_ids(request.user):
+            raise NotFound()
+        unit = get_object_or_404(Unit.objects.select_related("level"), pk=params["unit"])
+        data = selectors.dashboard(request.user, unit=unit, year=params["year"])
+        data["findings"] = [{"category": row["category"], "severity": row["severity"], "count": row["n"]}
+                            for row in data["findings"]]
+        try:
+            from .documents import year_summary  # written beside this module; optional here
+        except ImportError:
+            summary = None
+        else:
+            summary = year_summary(unit, params["year"])
+        data.update(unit=unit, year=params["year"], summary=summary)
+        return Response(InspectionDashboardSerializer(data).data)
