@@ -1,0 +1,61 @@
+"""The on-time table as an Excel sheet, headed in Vietnamese like the province's own tables."""
+
+import io
+import math
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+SHEET = "Tỷ lệ đúng hạn"
+HEADERS = ("STT", "Mã", "Đơn vị", "Số việc đến hạn", "Báo cáo đúng hạn", "Báo cáo trễ hạn",
+           "Chưa báo cáo (quá hạn)", "Chưa đến hạn", "Tỷ lệ đúng hạn")
+HEADER_ROW = 5
+PERCENT = "0.00%"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WIDTHS = {"A": 6, "B": 10, "C": 40, "D": 14, "E": 14, "F": 14, "G": 16, "H": 14, "I": 14}
+
+
+def _fraction(rate):
+    """Excel keeps percentages as fractions: 75 % is 0.75, shown by the cell's format."""
+    return None if rate is None or (isinstance(rate, float) and math.isnan(rate)) else rate / 100
+
+
+def on_time_xlsx(table, totals: dict, *, unit, start, end) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A1"] = "TỶ LỆ BÁO CÁO ĐÚNG HẠN CỦA CÁC ĐƠN VỊ"
+    sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
+    sheet["A2"] = f"Đơn vị giao: {unit.name}"
+    sheet["A3"] = f"Hạn báo cáo từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    for column, heading in enumerate(HEADERS, start=1):
+        cell = sheet.cell(HEADER_ROW, column, heading)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row = HEADER_ROW
+    for number, unit_row in enumerate(table.itertuples(index=False), start=1):
+        row += 1
+        _write(sheet, row, [number, unit_row.code, unit_row.name, int(unit_row.due), int(unit_row.on_time),
+                            int(unit_row.late), int(unit_row.not_reported), int(unit_row.not_yet_due),
+                            _fraction(unit_row.rate)])
+    row += 1
+    _write(sheet, row, [None, None, "Tổng cộng", totals["due"], totals["on_time"], totals["late"],
+                        totals["not_reported"], totals["not_yet_due"], _fraction(totals["rate"])], bold=True)
+    for column, width in WIDTHS.items():
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = f"D{HEADER_ROW + 1}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write(sheet, row, values, bold=False):
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row, column, value)
+        cell.border = BOX
+        if bold:
+            cell.font = Font(bold=True)
+    sheet.cell(row, len(values)).number_format = PERCENT

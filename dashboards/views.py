@@ -1,0 +1,104 @@
+"""Dashboards under /tong-hop/: what is overdue now, and who reports on time.
+
+Thin like plans.views: the selectors decide what the person may see (their units' own work and
+their units' plans), dashboards.ontime computes, the templates show.
+"""
+
+import math
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from core.vi_format import vi_percent
+
+from . import ontime, selectors
+from .exports import on_time_xlsx
+from .forms import OnTimeForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEGMENTS = ("on_time", "late", "not_reported", "not_yet_due")
+
+
+# -- overdue now --------------------------------------------------------------------------------
+
+def _overdue_row(assignment, now) -> dict:
+    # The report deadline outranks the receipt one once both have passed.
+    report_late = assignment.report_due < now
+    due = assignment.report_due if report_late or not assignment.receipt_due else assignment.receipt_due
+    # Calendar days, as officers count them; late the same evening is one day late.
+    days = (timezone.localdate(now) - timezone.localdate(due)).days
+    return {"assignment": assignment, "plan": assignment.plan, "due": due,
+            "step": "report" if report_late else "receipt", "days_late": max(days, 1)}
+
+
+@login_required
+def overview(request):
+    now = timezone.now()
+    rows = [_overdue_row(a, now) for a in selectors.overdue_assignments(request.user, now)]
+    by_unit, by_plan = {}, {}
+    for row in rows:
+        unit = row["assignment"].unit
+        by_unit.setdefault(unit.pk, {"unit": unit, "rows": []})["rows"].append(row)
+        plan_entry = by_plan.setdefault(row["plan"].pk, {"plan": row["plan"], "overdue": 0, "worst": 0})
+        plan_entry["overdue"] += 1
+        plan_entry["worst"] = max(plan_entry["worst"], row["days_late"])
+    totals = selectors.assignment_counts(request.user, by_plan)
+    plans = sorted(by_plan.values(), key=lambda p: (-p["overdue"], -p["worst"], p["plan"].pk))
+    for entry in plans:
+        entry["total"] = totals.get(entry["plan"].pk, entry["overdue"])
+    return render(request, "dashboards/overview.html", {
+        "now": now, "units": list(by_unit.values()), "plans": plans, "overdue_total": len(rows),
+    })
+
+
+# -- on-time rates ------------------------------------------------------------------------------
+
+def _width(part: int, whole: int) -> str:
+    # Written here, never by the template: the vi locale would print 12,5 into the style.
+    return f"{part * 100 / whole:.1f}" if whole else "0"
+
+
+def _rate(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, 2)
+
+
+def _on_time(request):
+    form = OnTimeForm(request.GET or None, units=selectors.issuing_units(request.user))
+    unit, start, end = form.choice()
+    now = timezone.now()
+    rows = selectors.on_time_rows(request.user, unit=unit, start=start, end=end) if unit else []
+    table = ontime.on_time_frame(rows, now)
+    return form, unit, start, end, table, ontime.totals(table)
+
+
+@login_required
+def on_time(request):
+    form, unit, start, end, table, totals = _on_time(request)
+    units = []
+    for row in table.itertuples(index=False):
+        counts = {name: int(getattr(row, name)) for name in ontime.COUNTS}
+        rate = _rate(row.rate)
+        units.append({
+            "code": row.code, "name": row.name, **counts, "rate": rate, "rate_text": vi_percent(rate),
+            "segments": [{"code": name, "count": counts[name], "width": _width(counts[name], counts["due"])}
+                         for name in SEGMENTS if counts[name]],
+        })
+    return render(request, "dashboards/on_time.html", {
+        "form": form, "unit": unit, "start": start, "end": end, "rows": units,
+        "totals": {**totals, "rate_text": vi_percent(_rate(totals["rate"]))},
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def on_time_xlsx_download(request):
+    _form, unit, start, end, table, totals = _on_time(request)
+    if unit is None:
+        raise Http404("no unit of the person's own issues plans")
+    content = on_time_xlsx(table, totals, unit=unit, start=start, end=end)
+    filename = f"ty-le-dung-han-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return HttpResponse(content, content_type=XLSX, headers={
+        "Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)})
