@@ -10,12 +10,10 @@ import io
 import openpyxl
 import pandas as pd
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from core.docx_layout import official_style
 from core.vi_format import vi_fraction, vi_number, vi_percent
 
 from .indicator_summary import EXCEEDED, MET, NOT_MET, VERDICT_LABELS, Summary
@@ -217,24 +215,9 @@ def results_text(summary: Summary, *, year) -> list[str]:
     return paragraphs
 
 
-def _official_style(document):
-    """Times New Roman 14 on A4, margins as administrative documents have them."""
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
-    # Word picks the font of Vietnamese letters from the east-Asian slot unless it is set too.
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
-    paragraph = normal.paragraph_format
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    paragraph.first_line_indent, paragraph.space_after, paragraph.line_spacing = Cm(1.27), Pt(6), 1.15
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-
-
 def results_docx(summary: Summary, *, year) -> bytes:
     document = Document()
-    _official_style(document)
+    official_style(document)
     title, *paragraphs = results_text(summary, year=year)
     document.add_paragraph().add_run(title).bold = True
     for text in paragraphs:

@@ -185,6 +185,8 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
             # The unit's inbox and the overdue sweep.
             models.Index(fields=["unit", "state", "report_due"], name="assignment_unit_state"),
             models.Index(fields=["state", "report_due"], name="assignment_state_due"),
+            # The deadline sweep's receipt step: sent assignments by receipt deadline (deadlines.steps).
+            models.Index(fields=["state", "receipt_due"], name="assignment_state_receipt_due"),
         ]
 
     def __str__(self):

@@ -109,21 +109,27 @@ def inbox_tasks(user) -> QuerySet[Task]:
     The queue test is on (permission, unit) pairs taken from the user's unit-role groups,
     a handful per person, instead of viewflow's per-object permission scan.
     """
-    pairs = GroupObjectPermission.objects.filter(
-        group__user=user, content_type__app_label="accounts", content_type__model="unit"
-    ).values_list("permission__codename", "object_pk")
+    # Unit grants of the person's unit-role groups, and object grants such as an inspection team's.
+    pairs = GroupObjectPermission.objects.filter(group__user=user).values_list(
+        "content_type__app_label", "permission__codename", "object_pk"
+    )
     # A department's drafts are reviewed by that department's head only, not every head of the unit.
     headed = Position.objects.active_on().filter(user=user, role=Role.DEPARTMENT_HEAD).values("department_id")
     own_department = Q(process__plan__department__isnull=True) | Q(process__plan__department_id__in=headed)
     queue = Q()
-    for codename, unit_pk in pairs:
-        pair = Q(owner_permission=f"accounts.{codename}", owner_permission_obj_pk=unit_pk)
+    for app_label, codename, object_pk in pairs:
+        pair = Q(owner_permission=f"{app_label}.{codename}", owner_permission_obj_pk=object_pk)
         queue |= pair & own_department if codename == "review_plans" else pair
     mine = Q(owner=user, status=STATUS.ASSIGNED)
     condition = mine | (queue & Q(status=STATUS.NEW)) if queue else mine
     return (
         Task.objects.filter(condition, flow_task_type="HUMAN")
-        .select_related("process__plan__issuing_unit", "process__assignment__plan", "process__assignment__unit")
+        .select_related(
+            "process__plan__issuing_unit", "process__assignment__plan", "process__assignment__unit",
+            "process__inspection__programme__issuing_unit", "process__inspection_target__unit",
+            "process__inspection_target__inspection", "process__remediation__target__unit",
+            "process__remediation__recommendation",
+        )
         .order_by("created")
     )
 

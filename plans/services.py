@@ -12,14 +12,13 @@ from core import transitions
 from core.errors import ActionForbidden
 from core.models import TransitionLog
 from core.numbering import number_next
+from deadlines.policy import receipt_due_from
 from workflows import engine
-from workflows.calendar import deadline_after
 from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
 from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Plan, PlanState, Report
 from .selectors import is_department_head
 
-DEFAULT_RECEIPT_WORKING_DAYS = 3
 EDITABLE_FIELDS = (
     "kind", "subject", "body", "period_start", "period_end", "receipt_due", "report_due", "department",
 )
@@ -121,7 +120,7 @@ def plan_approve(*, plan: Plan, by, comment: str = "") -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
         _require(by, "approve_plans", plan.issuing_unit, _("approve plans"))
-        transitions.apply(plan, "approve", by=by, comment=comment, label=_("approve"))
+        transitions.apply(plan, "approve", by=by, comment=comment, label=_("approve"), acting_unit=plan.issuing_unit)
         engine.complete(plan.process, PlanApprovalFlow.approve, by=by)
     return plan
 
@@ -139,7 +138,9 @@ def plan_return(*, plan: Plan, by, comment: str) -> Plan:
         else:
             _require(by, "approve_plans", plan.issuing_unit, _("return drafts"))
             node = PlanApprovalFlow.approve
-        transitions.apply(plan, "return_to_draft", by=by, comment=comment, label=_("return"))
+        leader_step = node is PlanApprovalFlow.approve
+        transitions.apply(plan, "return_to_draft", by=by, comment=comment, label=_("return"),
+                          acting_unit=plan.issuing_unit if leader_step else None)
         engine.complete(plan.process, node, by=by)
     return plan
 
@@ -159,7 +160,7 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
             number = number_next(unit=plan.issuing_unit, department=plan.department, kind_code=plan.kind,
                                  day=timezone.localdate(now))
         transitions.apply(plan, "issue", by=by, comment=comment, label=_("issue"), number=number, issued_at=now)
-        receipt_due = plan.receipt_due or deadline_after(now, DEFAULT_RECEIPT_WORKING_DAYS)
+        receipt_due = plan.receipt_due or receipt_due_from(now)
         assignments = Assignment.objects.bulk_create(
             [Assignment(plan=plan, unit_id=unit_id, receipt_due=receipt_due, report_due=plan.report_due)
              for unit_id in recipients]
@@ -175,7 +176,7 @@ def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
         _require(by, "approve_plans", plan.issuing_unit, _("revoke plans"))
-        transitions.apply(plan, "revoke", by=by, comment=reason, label=_("revoke"))
+        transitions.apply(plan, "revoke", by=by, comment=reason, label=_("revoke"), acting_unit=plan.issuing_unit)
         open_assignments = list(plan.assignments.select_for_update().filter(state__in=OPEN_ASSIGNMENT_STATES))
         _cancel_in_bulk(open_assignments, by=by, reason=reason)
     return plan

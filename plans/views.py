@@ -25,7 +25,7 @@ from accounts.selectors import positions_active, units_of
 from core import attachments
 from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
 from core.transitions import history_of
-from workflows.flows import PlanApprovalFlow
+from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
 from . import selectors, services
 from .forms import PlanFilterForm, PlanForm, ReportForm, add_service_errors, departments_for
@@ -449,15 +449,48 @@ def inbox(request):
 
 def _task_row(task, now) -> dict:
     node = task.flow_task.name
-    if task.process.flow_class is PlanApprovalFlow:
-        plan = task.process.plan
+    process = task.process
+    if process.flow_class is PlanApprovalFlow:
+        plan = process.plan
         return {"task": task, "what": TASK_LABELS.get(("plan", node), node), "plan": plan,
-                "unit": plan.issuing_unit, "assignment": None, "due": None, "status": "",
-                "url": reverse("plans:detail", args=[plan.pk]), "node": node}
-    assignment = task.process.assignment
-    due = {"receive": assignment.receipt_due, "report": assignment.report_due}.get(node)
-    status = selectors.due_class(assignment, now) if due else ""
-    return {"task": task, "what": TASK_LABELS.get(("assignment", node), node), "plan": assignment.plan,
-            "unit": assignment.unit, "assignment": assignment, "due": due,
-            "status": status, "status_label": STATUS_LABELS.get(status, ""),
-            "url": reverse("plans:assignment", args=[assignment.pk]), "node": node}
+                "title": plan.subject, "number": plan.number, "where": plan.issuing_unit.name,
+                "due": None, "status": "", "url": reverse("plans:detail", args=[plan.pk]), "node": node}
+    if process.flow_class is AssignmentFlow:
+        assignment = process.assignment
+        plan = assignment.plan
+        due = {"receive": assignment.receipt_due, "report": assignment.report_due}.get(node)
+        status = selectors.due_class(assignment, now) if due else ""
+        return {"task": task, "what": TASK_LABELS.get(("assignment", node), node), "plan": plan,
+                "assignment": assignment, "title": plan.subject, "number": plan.number,
+                "where": f"{plan.issuing_unit.name} → {assignment.unit.name}", "due": due,
+                "status": status, "status_label": STATUS_LABELS.get(status, ""),
+                "url": reverse("plans:assignment", args=[assignment.pk]), "node": node}
+    return _inspection_task_row(task, node, now)
+
+
+def _inspection_task_row(task, node, now) -> dict:
+    """Steps of an inspection: the decision, a target's self-report and conclusion, a remediation."""
+    process = task.process
+    row = {"task": task, "what": task.flow_task.task_title, "node": node, "status": "", "due": None}
+    if hasattr(process, "remediation"):
+        remediation = process.remediation
+        inspection = remediation.target.inspection
+        overdue = node == "report" and remediation.is_overdue(now)
+        row.update(title=remediation.recommendation.text, number=inspection.decision_number,
+                   where=remediation.target.name, due=remediation.due if node == "report" else None,
+                   status="overdue" if overdue else "", status_label=STATUS_LABELS["overdue"] if overdue else "",
+                   url=reverse("inspections:remediation", args=[remediation.pk]))
+    elif hasattr(process, "inspection_target"):
+        target = process.inspection_target
+        inspection = target.inspection
+        due = target.self_report_due if node == "self_report" else None
+        overdue = due is not None and due < now
+        row.update(title=inspection.subject, number=inspection.decision_number, where=target.name, due=due,
+                   status="overdue" if overdue else "", status_label=STATUS_LABELS["overdue"] if overdue else "",
+                   url=reverse("inspections:target", args=[target.pk]))
+    else:
+        inspection = process.inspection
+        row.update(title=inspection.subject, number=inspection.decision_number,
+                   where=inspection.programme.issuing_unit.name,
+                   url=reverse("inspections:inspection", args=[inspection.pk]))
+    return row
