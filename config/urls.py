@@ -13,8 +13,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("accounts.api_urls")),
     path("api/", include("plans.api_urls")),
+    path("api/", include("inspections.api_urls")),
     path("admin/", admin.site.urls),
     path("tep/", include("core.urls")),
     path("ke-hoach/", include("plans.urls")),
+    path("kiem-tra/", include("inspections.urls")),
+    path("thong-bao/", include("notifications.urls")),
+    path("tong-hop/", include("dashboards.urls")),
     path("", include("accounts.urls")),
 ]

@@ -44,6 +44,8 @@ def people(province_tree):
         muong_ang_secretary=person("hdma.bithu", "Bí thư Mường Ảng", t.muong_ang, Role.SECRETARY),
         tuan_giao_officer=person("hdtg.canbo", "Cán bộ Tuần Giáo", t.tuan_giao, Role.OFFICER),
         inspector=person("ubkt.uyvien1", "Cà Thị Lan", t.province, Role.INSPECTION_MEMBER, t.ubkt),
+        inspector2=person("ubkt.uyvien2", "Vì Văn Sơn", t.province, Role.INSPECTION_MEMBER, t.ubkt),
+        inspection_chair=person("ubkt.chunhiem", "Tòng Văn Minh", t.province, Role.INSPECTION_CHAIR, t.ubkt),
         province_officer=person("chuyenvien", "Nguyễn Văn Hùng", t.province, Role.OFFICER, t.xdd),
         department_head=person("truongban", "Quàng Thị Mai", t.province, Role.DEPARTMENT_HEAD, t.xdd),
         clerk=person("vanthu", "Lường Thị Hoa", t.province, Role.CLERK, t.vp),

@@ -171,7 +171,8 @@ def test_seed_demo_gives_every_role_an_account_and_is_idempotent():
     assert User.objects.get(username="hdma.canbo").check_password("mat-khau-demo-123")
     from plans.models import Plan
 
-    assert sorted(Plan.objects.values_list("state", flat=True)) == ["awaiting_approval", "issued", "issued"]
+    # Plans demo: one awaiting approval, two issued; deadlines demo: one overdue report request.
+    assert sorted(Plan.objects.values_list("state", flat=True)) == ["awaiting_approval", "issued", "issued", "issued"]
     year_plan = Plan.objects.get(kind="CTr")
     assert year_plan.indicators.count() == 33
     from plans.indicator_summary import plan_indicator_summary

@@ -252,6 +252,9 @@ def _issue_queries(people, recipients):
 
 
 def test_issuing_costs_the_same_queries_for_10_and_100_recipients(people):
+    from deadlines.policy import receipt_due_from
+
+    receipt_due_from(timezone.now())  # the deadline policy rows are created on first use, once
     ten = _communes_under(people.tree.province, 10, "A")
     hundred = _communes_under(people.tree.province, 100, "B")
     assert _issue_queries(people, ten) == _issue_queries(people, hundred)

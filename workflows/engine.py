@@ -9,6 +9,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import Unit
 from core.errors import TaskMissing
+from notifications import hooks as notification_hooks
 from plans.models import Assignment
 
 from .flows import AssignmentFlow, PlanApprovalFlow
@@ -97,3 +98,5 @@ def assignment_processes_start(assignments) -> None:
     for assignment, process in zip(assignments, processes, strict=True):
         assignment.process = process
     Assignment.objects.bulk_update(assignments, ["process"])
+    # These tasks fire no post_save: their units' people are told here, in one bulk insert.
+    notification_hooks.assignments_started(assignments)

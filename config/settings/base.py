@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "accounts",
     "plans",
     "inspections",
+    "notifications",
+    "deadlines",
+    "obligations",
+    "dashboards",
     "workflows",
 ]
 
@@ -164,7 +168,10 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
     (BROKER_DIR / "processed").mkdir(exist_ok=True)
+    (BROKER_DIR / "control").mkdir(exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # kombu's default is ./control, relative to wherever the process happens to start.
+        "control_folder": str(BROKER_DIR / "control"),
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
         "processed_folder": str(BROKER_DIR / "processed"),
@@ -186,6 +193,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sync_position_groups",
         # Just after midnight local time, when positions start or end.
         "schedule": crontab(hour=0, minute=5),
+    },
+    "deadlines-sweep": {
+        # Reminders, overdue notices and escalations due by now; each sent once (deadlines.sweep).
+        "task": "deadlines.tasks.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    "obligations-generate": {
+        # Periodic report requests whose moment has come; once per period (obligations.services).
+        "task": "obligations.tasks.generate_due",
+        "schedule": crontab(minute="*/15"),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
