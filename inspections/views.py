@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
 
 from . import selectors, services, view_selectors
 from .forms import DashboardForm, InspectionForm, ProgrammeForm, YearFilterForm, rename_service_errors
-from .models import FindingCategory, InspectionState, Severity
+from .models import FindingCategory, InspectionState, Programme, Severity
 
 TRANSITION_LABELS = {
     "submit": gettext_lazy("Submitted for approval"),
@@ -251,7 +252,7 @@ def dashboard(request):
         form.is_valid()  # a value that does not parse is left out of cleaned_data: its default is used
         chosen = form.cleaned_data
     unit = next((u for u in units if u.pk == chosen.get("unit")), units[0] if units else None)
-    year = chosen.get("year") or timezone.localdate().year
+    year = chosen.get("year") or _latest_programme_year(unit)
     context = {"form": form, "units": units, "unit": unit, "year": year}
     if unit is not None:
         data = selectors.dashboard(user, unit=unit, year=year)
@@ -260,6 +261,15 @@ def dashboard(request):
         context["overdue"] = data["overdue_remediations"]
         context["summary"] = _year_summary(unit, year)
     return render(request, "inspections/dashboard.html", context)
+
+
+def _latest_programme_year(unit) -> int:
+    """This year, or the last year the unit had a programme if it has none yet this year."""
+    this_year = timezone.localdate().year
+    if unit is None:
+        return this_year
+    years = Programme.objects.filter(issuing_unit=unit, year__lte=this_year).aggregate(last=Max("year"))
+    return years["last"] or this_year
 
 
 def _percent(n: int, top: int) -> int:

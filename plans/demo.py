@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, Unit, User
+from workflows.calendar import deadline_after
 
 from . import services
 from .models import Plan
@@ -34,7 +35,7 @@ def demo_plans_seed() -> list[Plan]:
             body="Triển khai Tháng Thanh niên với chủ đề “Tuổi trẻ Điện Biên xung kích, tình nguyện”.\n"
                  "Các đơn vị báo cáo kết quả về Ban Thường vụ Tỉnh đoàn (qua Ban Xây dựng Đoàn).",
             period_start=datetime.date(year + 1, 2, 26), period_end=datetime.date(year + 1, 3, 31),
-            report_due=now + datetime.timedelta(days=21), recipients=districts,
+            report_due=deadline_after(now, 15), recipients=districts,
         )
         services.plan_submit(plan=plan, by=officer)
         services.plan_review(plan=plan, by=head, comment="Đã rà soát, trình Thường trực.")
@@ -47,7 +48,7 @@ def demo_plans_seed() -> list[Plan]:
             by=officer, issuing_unit=province, department=xdd, kind="KH", subject=subject,
             body="Các đơn vị tự kiểm tra và báo cáo kết quả xây dựng Đoàn cơ sở “3 chủ động”.",
             period_start=datetime.date(year, 10, 1), period_end=datetime.date(year, 12, 15),
-            receipt_due=now + datetime.timedelta(days=1), report_due=now + datetime.timedelta(days=2),
+            receipt_due=deadline_after(now, 1), report_due=deadline_after(now, 2),
             recipients=districts,
         )
         services.plan_submit(plan=plan, by=officer)
@@ -96,7 +97,7 @@ def demo_indicator_plan_seed() -> Plan:
         plan = services.plan_create(
             by=officer, issuing_unit=province, department=Department.objects.get(code="TDDB-XDD"), kind="CTr",
             subject=subject, body="Các chỉ tiêu công tác năm; các đơn vị báo cáo kết quả kèm số liệu.",
-            report_due=now + datetime.timedelta(days=14), recipients=districts,
+            report_due=deadline_after(now, 10), recipients=districts,
         )
         indicators.indicators_import(plan=plan, by=officer, path=settings.DEMO_DATA_DIR / "indicators_2024.csv")
         # "Đoàn cấp huyện có ít nhất 02 công trình…": the unit-level condition of that target.

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.attachments import attachments_of
 from inspections import services
+from inspections.documents import year_summary
 from inspections.models import (
     Conclusion,
     ConclusionState,
@@ -725,11 +726,16 @@ def test_the_dashboard_counts_inspections_findings_and_overdue_remediation(clien
             n = findings.filter(category=category, severity=severity).count()
             assert re.search(rf'data-severity="{severity}" data-label="[^"]*">{n}</td>', row), (category, severity)
     assert reverse("inspections:remediation", args=[late.pk]) in body and "Huyện đoàn Mường Ảng" in body
-    try:
-        from inspections.documents import year_summary
-    except ImportError:
-        return  # the summary sentence is written by another helper
     assert year_summary(people.tree.province, year) in body
+
+
+def test_without_a_programme_this_year_the_dashboard_opens_on_the_last_year_with_one(client, people):
+    last_year = timezone.localdate().year - 2
+    decided_inspection(people, prog=programme(people, year=last_year))
+    client.force_login(people.inspection_chair)
+    body = html(client.get(reverse("inspections:dashboard")))
+    assert f'name="year" type="number" min="2000" max="2100" value="{last_year}"' in body
+    assert 'data-state="in_progress" data-count="1"' in body
 
 
 def test_the_dashboard_of_another_year_is_empty_and_outsiders_see_no_unit(client, people):

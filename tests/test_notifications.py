@@ -1,10 +1,8 @@
 """Notifications: who is told what when work moves, the e-mail copies, and the person's own list."""
 
-import copy
 import datetime
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,17 +22,6 @@ from workflows.flows import PlanApprovalFlow
 pytestmark = pytest.mark.django_db
 
 SUBJECT = "Kế hoạch tổ chức Tháng Thanh niên năm 2024"
-
-
-@pytest.fixture(autouse=True)
-def _bell_in_the_header(settings):
-    """The context processor as config/settings adds it (no-op once it is there)."""
-    path = "notifications.context_processors.unread"
-    templates = copy.deepcopy(django_settings.TEMPLATES)
-    processors = templates[0]["OPTIONS"]["context_processors"]
-    if path not in processors:
-        processors.append(path)
-    settings.TEMPLATES = templates
 
 
 def vi(msgid, **values) -> str:

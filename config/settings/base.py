@@ -74,12 +74,16 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread",
             ],
         },
     }
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# SQLite cannot hold the one-programme-per-issuer-and-year constraint (nulls not distinct);
+# inspections.services.programme_create checks it there, PostgreSQL does both.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the Celery worker writes; the timeout rides out
     # short write locks instead of failing with "database is locked".
