@@ -15,16 +15,32 @@ subject; what exists is left as it is, so a second run adds nothing.
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.demo import PROVINCE_CODE
 from accounts.models import Department, Unit, User
+from core.models import TransitionLog
 from core.text import nfc
 from plans.models import Plan
+from workflows.calendar import is_working_day
 
 from . import services
-from .models import FindingCategory, Inspection, InspectionKind, Programme, Severity, TeamRole
+from .models import (
+    Conclusion,
+    Finding,
+    FindingCategory,
+    Inspection,
+    InspectionKind,
+    InspectionTarget,
+    Programme,
+    Remediation,
+    RemediationReport,
+    Severity,
+    TeamRole,
+)
 
 YEAR = 2024
 YOUTH_MONTH = "Kiểm tra công tác triển khai Tháng Thanh niên năm 2024"
@@ -93,8 +109,54 @@ def demo_inspections_seed() -> list[Inspection]:
     inspections = []
     for programme, subject, scenario in scenarios:
         inspection = Inspection.objects.filter(programme=programme, subject=nfc(subject)).first()
-        inspections.append(inspection or scenario(demo, programme, subject))
+        if inspection is None:
+            inspection = scenario(demo, programme, subject)
+            _backdate(inspection)
+        inspections.append(inspection)
     return inspections
+
+
+# Moments the services stamp with "now", per model: (field, ...) and how to find the rows.
+_STAMPED = [
+    (Inspection, ("created_at", "decided_at"), "pk"),
+    (InspectionTarget, ("self_reported_at",), "inspection"),
+    (Finding, ("recorded_at",), "inspection"),
+    (Conclusion, ("updated_at", "issued_at"), "target__inspection"),
+    (Remediation, ("reported_at", "verified_at"), "target__inspection"),
+    (RemediationReport, ("submitted_at",), "remediation__target__inspection"),
+]
+
+
+def _backdate(inspection: Inspection) -> None:
+    """Spread what the services just stamped with today over the inspection's own weeks of 2024,
+    in the order it happened and in office hours, so the demo's history reads like that year's."""
+    rows = {}
+    for model, _fields, lookup in _STAMPED:
+        rows.update({(model, row.pk): row for row in model.objects.filter(**{lookup: inspection.pk})})
+    kinds = ContentType.objects.get_for_models(*{model for model, _pk in rows})
+    history = Q(pk__in=[])
+    for model, content_type in kinds.items():
+        history |= Q(content_type=content_type, object_id__in=[pk for (m, pk) in rows if m is model])
+    rows.update({(TransitionLog, log.pk): log for log in TransitionLog.objects.filter(history)})
+
+    fields = {model: fields for model, fields, _lookup in _STAMPED} | {TransitionLog: ("at",)}
+    # (when, which row, which field), in the order things happened; the pk breaks ties.
+    stamps = sorted((getattr(row, f), model.__name__, pk, f) for (model, pk), row in rows.items()
+                    for f in fields[model] if getattr(row, f))
+    if not stamps:
+        return
+    start = timezone.localtime(inspection.self_report_due).date() - datetime.timedelta(days=21)
+    end = max([inspection.ends_on, *(row.due.date() for (m, _pk), row in rows.items() if m is Remediation)])
+    days = [d for d in (start + datetime.timedelta(n) for n in range((end - start).days + 1)) if is_working_day(d)]
+    models_by_name = {model.__name__: model for model in fields}
+    per_day = {}
+    for rank, (_when, name, pk, field) in enumerate(stamps):
+        day = days[rank * len(days) // len(stamps)]
+        per_day[day] = per_day.get(day, 0) + 1
+        moment = datetime.datetime.combine(day, datetime.time(8)) + datetime.timedelta(minutes=20 * per_day[day])
+        setattr(rows[models_by_name[name], pk], field, timezone.make_aware(moment))
+    for (model, pk), row in rows.items():
+        model.objects.filter(pk=pk).update(**{f: getattr(row, f) for f in fields[model]})
 
 
 def _decision(programme, subject, *, by, team, kind, starts_on, ends_on, self_report_due, units=(),

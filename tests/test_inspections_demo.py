@@ -1,6 +1,7 @@
 """The inspections demo: seeded through the services like seed_demo does, twice without duplicates."""
 
 import pytest
+from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
 from accounts.demo import demo_seed
@@ -114,3 +115,20 @@ def test_the_year_summary_mentions_six_district_units_twice(seeded):
     sixes = per_clause.count(6)
     assert sixes == 2
     assert year_summary(seeded, 2024).count(f"{6:02d} đơn vị Đoàn cấp huyện") == sixes
+
+
+def test_the_demo_history_happens_in_2024_in_office_hours_and_in_order(seeded):
+    inspection = Inspection.objects.get(state=InspectionState.CLOSED)
+    conclusion = Conclusion.objects.get(target__inspection=inspection)
+    remediations = list(Remediation.objects.filter(target__inspection=inspection))
+    logs = [*history_of(inspection), *history_of(conclusion.target), *history_of(conclusion),
+            *(log for r in remediations for log in history_of(r))]
+    moments = [timezone.localtime(log.at) for log in logs]
+    assert moments and all(m.year == 2024 and 8 <= m.hour < 17 and m.weekday() < 5 for m in moments)
+    # The services' order survives: each object's history by pk is its history by time.
+    for obj in (inspection, conclusion, *remediations):
+        entries = list(TransitionLog.objects.filter(object_id=obj.pk, content_type__model=obj._meta.model_name)
+                       .order_by("pk").values_list("at", flat=True))
+        assert entries == sorted(entries)
+    assert inspection.decided_at < conclusion.issued_at < min(r.verified_at for r in remediations)
+    assert timezone.localtime(conclusion.issued_at).date() >= inspection.starts_on

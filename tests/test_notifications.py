@@ -428,3 +428,11 @@ def test_the_settings_form_saves_the_choice(client, people):
     client.post(reverse("notifications:settings"), {"email": "on"})
     preference.refresh_from_db()
     assert (preference.email, preference.daily_digest) == (True, False)
+
+
+def test_ids_past_a_thousand_are_written_without_a_thousands_separator(client, people):
+    # Vietnamese formats 4978 as "4.978": an id written that way no longer names its row.
+    notice = Notification.objects.create(pk=4978, recipient=people.muong_ang_officer, kind="reminder", title="Nhắc")
+    client.force_login(people.muong_ang_officer)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert f'data-notification="{notice.pk}"' in page and "4.978" not in page
