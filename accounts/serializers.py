@@ -55,3 +55,9 @@ class MeSerializer(serializers.ModelSerializer):
     @extend_schema_field(PositionSerializer(many=True))
     def get_positions(self, user):
         return PositionSerializer(selectors.positions_active(user), many=True).data
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]

@@ -1,13 +1,17 @@
-"""API error mapping: domain errors become the HTTP answers the issue asks for."""
+"""What every domain API shares: domain errors mapped to HTTP answers, their schema entries,
+page-wide permission checks, checked query strings and bodies, and the transition action."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
+from guardian.core import ObjectPermissionChecker
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ActionForbidden, TaskMissing, TransitionNotAllowed
+from .serializers import ConflictSerializer, ErrorSerializer, HistoryEntrySerializer
 
 
 def exception_handler(exc, context):
@@ -22,3 +26,80 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+# --- Shared by every domain API ---------------------------------------------------------------
+
+TRANSITION_ERRORS = {
+    400: OpenApiResponse(description="Missing or invalid fields, by field."),
+    403: OpenApiResponse(ErrorSerializer, description="The person may see the object, not take this action."),
+    404: OpenApiResponse(ErrorSerializer, description="No such object among those the person may see."),
+    409: OpenApiResponse(ConflictSerializer, description="The current state does not allow the action; "
+                                                         "nothing changed."),
+}
+EDIT_ERRORS = {code: TRANSITION_ERRORS[code] for code in (400, 403, 404)}
+NOT_FOUND = {404: TRANSITION_ERRORS[404]}
+CREATE_ERRORS = {400: EDIT_ERRORS[400], 403: EDIT_ERRORS[403]}
+
+
+class PagePermissions:
+    """The requesting user, with guardian's answers for one page of objects read up front.
+
+    The action selectors ask `user.has_perm(perm, obj)` per row, one query each through the
+    user; a checker primed with the page's units (and, say, inspections) answers them all from
+    two queries per model. Anything else is the user's own attribute.
+    """
+
+    def __init__(self, user, *object_lists):
+        self._user = user
+        self._checker = ObjectPermissionChecker(user)
+        for objects in object_lists:
+            distinct = list({obj.pk: obj for obj in objects if obj is not None}.values())
+            if distinct:
+                self._checker.prefetch_perms(distinct)
+
+    def has_perm(self, perm, obj=None):
+        if obj is None:
+            return self._user.has_perm(perm)
+        return self._checker.has_perm(perm, obj)
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
+def checked_query(serializer_class, request):
+    """The query string, checked: a bad value is a 400 naming the parameter."""
+    checked = serializer_class(data=request.query_params)
+    checked.is_valid(raise_exception=True)
+    return checked.validated_data
+
+
+def checked_body(serializer_class, request, **kwargs):
+    """The request body, checked: a bad value is a 400 naming the field."""
+    checked = serializer_class(data=request.data, **kwargs)
+    checked.is_valid(raise_exception=True)
+    return checked.validated_data
+
+
+def history_response(entries, states):
+    return Response(HistoryEntrySerializer(entries, many=True, context={"states": dict(states)}).data)
+
+
+def schema_only(view) -> bool:
+    """drf-spectacular builds the schema with a view that has no real user."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+class TransitionActions:
+    """A viewset whose POST actions run one service on its object and answer the object again.
+
+    `service_object` is the service's keyword for that object (`plan=`, `inspection=`…); the
+    viewset's `_answer(obj)` re-reads it through the visibility selector.
+    """
+
+    service_object: str
+
+    def _transition(self, request, service, body_serializer):
+        obj = self.get_object()
+        service(**{self.service_object: obj}, by=request.user, **checked_body(body_serializer, request))
+        return self._answer(obj)

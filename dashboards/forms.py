@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.forms import date_field
+from core.forms import date_field
 
 
 class OnTimeForm(forms.Form):

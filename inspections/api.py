@@ -4,10 +4,8 @@ is a 404), every change is a call to a service (its errors become 400/403/409 in
 core.api.exception_handler), transitions are POST actions."""
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -18,11 +16,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Unit
-from plans import api as plans_api
-from plans.api import EDIT_ERRORS, TRANSITION_ERRORS
-from plans.indicator_api import DocxRenderer
-from plans.indicator_views import DOCX
-from plans.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
+from core.api import (
+    CREATE_ERRORS,
+    EDIT_ERRORS,
+    NOT_FOUND,
+    TRANSITION_ERRORS,
+    PagePermissions,
+    TransitionActions,
+    checked_body,
+    checked_query,
+    schema_only,
+)
+from core.api import history_response as _history
+from core.files import DOCX, DocxRenderer, file_response
+from core.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
 
 from . import selectors, services
 from .models import (
@@ -61,41 +68,6 @@ from .serializers import (
     TextInputSerializer,
 )
 
-NOT_FOUND = {404: TRANSITION_ERRORS[404]}
-CREATE_ERRORS = {400: EDIT_ERRORS[400], 403: EDIT_ERRORS[403]}
-
-
-class PagePermissions(plans_api.PagePermissions):
-    """plans.api's stand-in for the user, primed with the page's inspections as well: the team's
-    rights (record findings, draft conclusions) are guardian grants on the inspection."""
-
-    def __init__(self, user, units, inspections=()):
-        super().__init__(user, [unit for unit in units if unit is not None])
-        inspections = list({inspection.pk: inspection for inspection in inspections}.values())
-        if inspections:
-            self._checker.prefetch_perms(inspections)
-
-
-def _params(serializer_class, request):
-    params = serializer_class(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data
-
-
-def _body(serializer_class, request, **kwargs):
-    body = serializer_class(data=request.data, **kwargs)
-    body.is_valid(raise_exception=True)
-    return body.validated_data
-
-
-def _history(entries, states):
-    return Response(HistoryEntrySerializer(entries, many=True, context={"states": dict(states)}).data)
-
-
-def _fake(view) -> bool:
-    return getattr(view, "swagger_fake_view", False)  # schema generation: no real user
-
-
 # --- Programmes ------------------------------------------------------------------------------
 
 @extend_schema_view(
@@ -108,18 +80,18 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = ProgrammeSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Programme.objects.none()
         return selectors.programmes_visible_to(self.request.user).select_related("created_by")
 
     def filter_queryset(self, queryset):
         if self.action == "list":
-            queryset = queryset.filter(**_params(ProgrammeFilterSerializer, self.request))
+            queryset = queryset.filter(**checked_query(ProgrammeFilterSerializer, self.request))
         return super().filter_queryset(queryset)
 
     @extend_schema(request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer, **CREATE_ERRORS})
     def create(self, request, *args, **kwargs):
-        programme = services.programme_create(by=request.user, **_body(ProgrammeCreateSerializer, request))
+        programme = services.programme_create(by=request.user, **checked_body(ProgrammeCreateSerializer, request))
         programme = self.get_queryset().get(pk=programme.pk)
         return Response(self.get_serializer(programme).data, status=status.HTTP_201_CREATED)
 
@@ -130,14 +102,15 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     list=extend_schema(parameters=[InspectionFilterSerializer]),
     retrieve=extend_schema(responses={200: InspectionSerializer, **NOT_FOUND}),
 )
-class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InspectionViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Inspections and supervisions: the issuer's side and the team see drafts and every target;
     an inspected unit sees the issued decision with its own target only."""
 
     serializer_class = InspectionSerializer
+    service_object = "inspection"
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Inspection.objects.none()
         user = self.request.user
         # Team and visible targets in two queries for the whole page; the targets' prefetch is
@@ -153,7 +126,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(self.get_serializer(inspection).data, status=status_code)
 
     def list(self, request, *args, **kwargs):
-        params = _params(InspectionFilterSerializer, request)
+        params = checked_query(InspectionFilterSerializer, request)
         inspections = self.get_queryset()
         if "programme" in params:
             inspections = inspections.filter(programme_id=params["programme"])
@@ -170,7 +143,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=InspectionCreateSerializer, responses={201: InspectionSerializer, **CREATE_ERRORS})
     def create(self, request, *args, **kwargs):
-        fields = _body(InspectionCreateSerializer, request, context=self.get_serializer_context())
+        fields = checked_body(InspectionCreateSerializer, request, context=self.get_serializer_context())
         inspection = services.inspection_create(by=request.user, **fields)
         return self._answer(inspection, status.HTTP_201_CREATED)
 
@@ -178,13 +151,8 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def partial_update(self, request, *args, **kwargs):
         """Only a draft decision changes; a list given (team, target_units, outside_bodies) replaces the old one."""
         inspection = self.get_object()
-        fields = _body(InspectionUpdateSerializer, request, partial=True, context=self.get_serializer_context())
+        fields = checked_body(InspectionUpdateSerializer, request, partial=True, context=self.get_serializer_context())
         return self._answer(services.inspection_update(inspection=inspection, by=request.user, **fields))
-
-    def _transition(self, request, service, body_serializer):
-        inspection = self.get_object()
-        service(inspection=inspection, by=request.user, **_body(body_serializer, request))
-        return self._answer(inspection)
 
     @extend_schema(request=CommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
     @action(detail=True, methods=["post"])
@@ -225,7 +193,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = InspectionTargetSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return InspectionTarget.objects.none()
         return selectors.targets_visible_to(self.request.user).select_related("self_reported_by")
 
@@ -240,7 +208,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(InspectionTargetSerializer(target, context=self._context([target])).data)
 
     def list(self, request, *args, **kwargs):
-        targets = self.get_queryset().filter(**_params(InspectionTargetFilterSerializer, request))
+        targets = self.get_queryset().filter(**checked_query(InspectionTargetFilterSerializer, request))
         page = self.paginate_queryset(targets)
         units = [t.unit for t in page] + [t.inspection.programme.issuing_unit for t in page]
         actor = PagePermissions(request.user, units, [t.inspection for t in page])
@@ -255,7 +223,8 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def self_report(self, request, pk=None):
         """The unit's self-report; for an outside body the team records the report it received."""
         target = self.get_object()
-        services.target_self_report(target=target, by=request.user, text=_body(TextInputSerializer, request)["text"])
+        text = checked_body(TextInputSerializer, request)["text"]
+        services.target_self_report(target=target, by=request.user, text=text)
         return self._answer(target)
 
     @extend_schema(methods=["GET"], responses={200: FindingSerializer(many=True), **NOT_FOUND})
@@ -270,7 +239,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if request.method == "GET":
             findings = visible.filter(target=target).order_by("recorded_at", "pk")
             return Response(FindingSerializer(findings, many=True).data)
-        fields = _body(FindingInputSerializer, request, context=self.get_serializer_context())
+        fields = checked_body(FindingInputSerializer, request, context=self.get_serializer_context())
         finding = services.finding_record(target=target, by=request.user, **fields)
         return Response(FindingSerializer(visible.get(pk=finding.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -289,12 +258,12 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         target = self.get_object()
         if request.method == "GET":
             return Response(ConclusionSerializer(self._conclusion(target)).data)
-        fields = _body(ConclusionInputSerializer, request)
+        fields = checked_body(ConclusionInputSerializer, request)
         return self._conclusion_answer(services.conclusion_save(target=target, by=request.user, **fields))
 
     def _conclusion_transition(self, request, service, body_serializer):
         conclusion = self._conclusion(self.get_object())
-        service(conclusion=conclusion, by=request.user, **_body(body_serializer, request))
+        service(conclusion=conclusion, by=request.user, **checked_body(body_serializer, request))
         return self._conclusion_answer(conclusion)
 
     @extend_schema(request=CommentSerializer, responses={200: ConclusionSerializer, **TRANSITION_ERRORS})
@@ -332,7 +301,7 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = FindingSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Finding.objects.none()
         return selectors.findings_visible_to(self.request.user)
 
@@ -342,7 +311,7 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         new finding that corrects this one."""
         finding = self.get_object()
         fields = {"category": finding.category, "severity": finding.severity, "description": finding.description,
-                  **_body(FindingUpdateSerializer, request, partial=True)}
+                  **checked_body(FindingUpdateSerializer, request, partial=True)}
         finding = services.finding_update(finding=finding, by=request.user, **fields)
         return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)
 
@@ -354,7 +323,7 @@ class ConclusionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ConclusionSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Conclusion.objects.none()
         return _conclusions(self.request.user)
 
@@ -376,10 +345,7 @@ class ConclusionDocument(APIView):
         conclusion = get_object_or_404(_conclusions(request.user), pk=id)
         from .documents import conclusion_docx  # python-docx is loaded only when a notice is asked for
 
-        return HttpResponse(conclusion_docx(conclusion), content_type=DOCX, headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=f"thong-bao-ket-luan-{conclusion.pk}.docx"),
-        })
+        return file_response(conclusion_docx(conclusion), f"thong-bao-ket-luan-{conclusion.pk}.docx", DOCX)
 
 
 # --- Remediation -----------------------------------------------------------------------------
@@ -394,7 +360,7 @@ class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = RemediationSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Remediation.objects.none()
         return selectors.remediations_visible_to(self.request.user).prefetch_related(
             Prefetch("reports", queryset=RemediationReport.objects.select_related("submitted_by").order_by("version"))
@@ -407,7 +373,7 @@ class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(self.get_serializer(self.get_queryset().get(pk=remediation.pk)).data)
 
     def list(self, request, *args, **kwargs):
-        params = _params(RemediationFilterSerializer, request)
+        params = checked_query(RemediationFilterSerializer, request)
         context = self.get_serializer_context()
         remediations = self.get_queryset()
         if "state" in params:
@@ -424,7 +390,7 @@ class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def report(self, request, pk=None):
         """The unit reports what it has put right; after a reopening the report is a new version."""
         remediation = self.get_object()
-        text = _body(TextInputSerializer, request)["text"]
+        text = checked_body(TextInputSerializer, request)["text"]
         report = services.remediation_report(remediation=remediation, by=request.user, text=text)
         report = RemediationReport.objects.select_related("submitted_by").get(pk=report.pk)
         return Response(RemediationReportSerializer(report).data, status=status.HTTP_201_CREATED)
@@ -434,7 +400,8 @@ class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def verify(self, request, pk=None):
         """The committee accepts the report; the last verification closes the target and the inspection."""
         remediation = self.get_object()
-        services.remediation_verify(remediation=remediation, by=request.user, **_body(CommentSerializer, request))
+        comment = checked_body(CommentSerializer, request)
+        services.remediation_verify(remediation=remediation, by=request.user, **comment)
         return self._answer(remediation)
 
     @extend_schema(request=RequiredCommentSerializer, responses={200: RemediationSerializer, **TRANSITION_ERRORS})
@@ -443,7 +410,7 @@ class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         """The committee sends the remediation back with what is still missing."""
         remediation = self.get_object()
         services.remediation_reopen(remediation=remediation, by=request.user,
-                                    **_body(RequiredCommentSerializer, request))
+                                    **checked_body(RequiredCommentSerializer, request))
         return self._answer(remediation)
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
@@ -470,7 +437,7 @@ class InspectionDashboard(APIView):
     def get(self, request):
         """One issuing unit's year: inspections by state, findings by category and severity, overdue
         remediations. For the unit's issuer side only: any other unit is a 404, as if it did not exist."""
-        params = _params(InspectionDashboardParamsSerializer, request)
+        params = checked_query(InspectionDashboardParamsSerializer, request)
         if params["unit"] not in selectors.issuer_unit_ids(request.user):
             raise NotFound()
         unit = get_object_or_404(Unit.objects.select_related("level"), pk=params["unit"])

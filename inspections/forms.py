@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from plans.forms import DeadlineField, MultipleFileField, date_field
+from core.forms import DeadlineField, MultipleFileField, date_field
 from plans.models import Plan
 
 from .models import DecisionKind, FindingCategory, InspectionKind, Severity, TeamRole

@@ -9,10 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, Unit, User
-from accounts.serializers import DepartmentSerializer
+from accounts.serializers import DepartmentSerializer, UnitBriefSerializer
+from core.serializers import DATE_INPUTS, DATETIME_INPUTS, MAX_ID, actor
 from plans.models import Plan
 from plans.selectors import plans_visible_to
-from plans.serializers import DATE_INPUTS, DATETIME_INPUTS, MAX_ID, UnitBriefSerializer
 
 from . import selectors
 from .models import (
@@ -67,12 +67,6 @@ FindingCategoryField = _enum_field(FindingCategory, "FindingCategoryEnum")
 SeverityField = _enum_field(Severity, "SeverityEnum", blank=True)
 ConclusionStateField = _enum_field(ConclusionState, "ConclusionStateEnum")
 RemediationStateField = _enum_field(RemediationState, "RemediationStateEnum")
-
-
-def _actor(context):
-    # The list views put a stand-in for the user here whose permissions for the whole page
-    # were read up front (inspections.api.PagePermissions); single objects use the user.
-    return context.get("actor") or context["request"].user
 
 
 # --- Read ------------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_actions(self, inspection) -> list[str]:
-        return sorted(selectors.inspection_actions(_actor(self.context), inspection))
+        return sorted(selectors.inspection_actions(actor(self.context), inspection))
 
 
 class InspectionBriefSerializer(serializers.ModelSerializer):
@@ -219,7 +213,7 @@ class InspectionTargetSerializer(serializers.ModelSerializer):
         return ConclusionSummarySerializer(conclusion).data
 
     def get_actions(self, target) -> list[str]:
-        return sorted(selectors.target_actions(_actor(self.context), target))
+        return sorted(selectors.target_actions(actor(self.context), target))
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -310,7 +304,7 @@ class RemediationSerializer(serializers.ModelSerializer):
         return remediation.is_overdue(self.context.get("now"))
 
     def get_actions(self, remediation) -> list[str]:
-        return sorted(selectors.remediation_actions(_actor(self.context), remediation))
+        return sorted(selectors.remediation_actions(actor(self.context), remediation))
 
 
 class FindingCountSerializer(serializers.Serializer):

@@ -15,13 +15,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
-from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
+from core.errors import ActionForbidden
+from core.ui import action_forms, back, forbidden, perform_or_forbid
+from core.ui import history_rows as timeline
 
 from . import selectors, services, view_selectors
 from .forms import DashboardForm, InspectionForm, ProgrammeForm, YearFilterForm, rename_service_errors
@@ -48,7 +49,7 @@ INSPECTION_ACTIONS = {
                 gettext_lazy("The decision has been approved, numbered and sent to the inspected units.")),
     "return": (services.inspection_return, gettext_lazy("The decision has been returned with comments.")),
 }
-# name → (button label, comment label, comment required, style), as plans/_actions.html shows them.
+# name → (button label, comment label, comment required, style), as shared/_actions.html shows them.
 INSPECTION_ACTION_FORMS = {
     "submit": (gettext_lazy("Submit for approval"), gettext_lazy("Note (optional)"), False, "primary"),
     "approve": (gettext_lazy("Approve and number the decision"), gettext_lazy("Comment (optional)"), False,
@@ -60,53 +61,11 @@ INSPECTION_ACTION_FORMS = {
 
 # -- helpers shared by the inspection screens -------------------------------------------------------
 
-def forbidden(request, message):
-    return render(request, "plans/forbidden.html", {"message": message}, status=403)
-
-
-def perform(request, call, success):
-    """Run one service call and tell the outcome in a message; nothing changes on error.
-    Returns the 403 page when the person may not act at all, else None (the caller redirects)."""
-    try:
-        call()
-    except ActionForbidden as exc:
-        return forbidden(request, str(exc))
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    except TaskMissing:
-        messages.error(request, _("This step has already been handled. Reload and try again."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return None
-
-
-def back(request, default: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
-
-
-def action_forms(specs: dict, allowed) -> list[dict]:
-    return [
-        {"name": name, "label": label, "comment_label": comment_label, "required": required, "style": style}
-        for name, (label, comment_label, required, style) in specs.items() if name in allowed
-    ]
-
-
 def history_rows(user, inspection, *objs) -> list[dict]:
-    """The timeline of one or more objects of an inspection, oldest first, as plans/_history.html reads it."""
+    """The timeline of one or more objects of an inspection, oldest first, as shared/_history.html reads it."""
     rows = []
     for obj in objs:
-        states = dict(type(obj)._meta.get_field("state").choices)
-        rows += [
-            {"entry": entry, "action": TRANSITION_LABELS.get(entry.transition, entry.transition),
-             "source": states.get(entry.source, entry.source), "target": states.get(entry.target, entry.target)}
-            for entry in selectors.history_for(user, obj, inspection)
-        ]
+        rows += timeline(obj, selectors.history_for(user, obj, inspection), TRANSITION_LABELS)
     return sorted(rows, key=lambda row: (row["entry"].at, row["entry"].pk))
 
 
@@ -236,7 +195,8 @@ def inspection_action(request, pk, action):
     inspection = get_object_or_404(selectors.inspections_visible_to(request.user), pk=pk)
     service, success = INSPECTION_ACTIONS[action]
     comment = request.POST.get("comment", "")
-    refused = perform(request, lambda: service(inspection=inspection, by=request.user, comment=comment), success)
+    refused = perform_or_forbid(request, lambda: service(inspection=inspection, by=request.user, comment=comment),
+                                success)
     return refused or back(request, reverse("inspections:inspection", args=[inspection.pk]))
 
 

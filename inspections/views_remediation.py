@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from core import attachments
 from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
+from core.ui import action_forms, back, forbidden, perform_or_forbid
 
 from . import selectors, services
 from .forms import RemediationReportForm, rename_service_errors
-from .views import action_forms, back, forbidden, history_rows, perform
+from .views import history_rows
 
 REMEDIATION_ACTIONS = {
     "verify": (services.remediation_verify, gettext_lazy("The remediation has been verified.")),
@@ -70,7 +71,7 @@ def remediation_action(request, pk, action):
         raise Http404
     service, success = REMEDIATION_ACTIONS[action]
     comment = request.POST.get("comment", "")
-    refused = perform(request, lambda: service(remediation=remediation, by=user, comment=comment), success)
+    refused = perform_or_forbid(request, lambda: service(remediation=remediation, by=user, comment=comment), success)
     return refused or back(request, reverse("inspections:remediation", args=[remediation.pk]))
 
 

@@ -5,20 +5,20 @@ page is one column and every form posts on its own."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import attachments
-from core.attachments import DOCX
 from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
+from core.files import DOCX, file_response
 from core.text import fold
+from core.ui import action_forms, back, forbidden, perform_or_forbid
 
 from . import selectors, services
 from .forms import (
@@ -30,7 +30,7 @@ from .forms import (
     rename_service_errors,
 )
 from .models import ConclusionState, FindingCategory
-from .views import action_forms, back, forbidden, history_rows, perform
+from .views import history_rows
 
 # URL action → (what selectors.target_actions calls it, service, success message).
 CONCLUSION_ACTIONS = {
@@ -128,7 +128,7 @@ def target_action(request, pk, action):
         return redirect(page)
     _name, service, success = CONCLUSION_ACTIONS[action]
     comment = request.POST.get("comment", "")
-    refused = perform(request, lambda: service(conclusion=conclusion, by=user, comment=comment), success)
+    refused = perform_or_forbid(request, lambda: service(conclusion=conclusion, by=user, comment=comment), success)
     return refused or back(request, page)
 
 
@@ -262,6 +262,4 @@ def conclusion_docx(request, pk):
 
     # 12-TB/UBKTTĐ → thong-bao-ket-luan-12-tb-ubkttd.docx: plain ASCII survives every mail client.
     name = slugify(fold(conclusion.number).replace("/", "-")) if conclusion.number else f"du-thao-{conclusion.pk}"
-    return HttpResponse(render_docx(conclusion), content_type=DOCX.mime_type, headers={
-        "Content-Disposition": content_disposition_header(as_attachment=True,
-                                                          filename=f"thong-bao-ket-luan-{name}.docx")})
+    return file_response(render_docx(conclusion), f"thong-bao-ket-luan-{name}.docx", DOCX)

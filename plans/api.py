@@ -4,14 +4,24 @@ visibility selectors (another unit's object is a 404), every change is a call to
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from guardian.core import ObjectPermissionChecker
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.models import Unit
+from core.api import (
+    EDIT_ERRORS,
+    TRANSITION_ERRORS,
+    PagePermissions,
+    TransitionActions,
+    checked_body,
+    checked_query,
+    schema_only,
+)
+from core.api import history_response as _history
+from core.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
 from core.transitions import history_of
 
 from . import selectors, services
@@ -19,10 +29,6 @@ from .models import Assignment, AssignmentState, Plan, PlanState, Report
 from .serializers import (
     AssignmentFilterSerializer,
     AssignmentSerializer,
-    CommentSerializer,
-    ConflictSerializer,
-    ErrorSerializer,
-    HistoryEntrySerializer,
     PlanCreateSerializer,
     PlanFilterSerializer,
     PlanProgressSerializer,
@@ -31,72 +37,23 @@ from .serializers import (
     ReportFilterSerializer,
     ReportInputSerializer,
     ReportSerializer,
-    RequiredCommentSerializer,
     RevokeSerializer,
 )
-
-TRANSITION_ERRORS = {
-    400: OpenApiResponse(description="Missing or invalid fields, by field."),
-    403: OpenApiResponse(ErrorSerializer, description="The person may see the object, not take this action."),
-    404: OpenApiResponse(ErrorSerializer, description="No such object among those the person may see."),
-    409: OpenApiResponse(ConflictSerializer, description="The current state does not allow the action; "
-                                                         "nothing changed."),
-}
-EDIT_ERRORS = {code: TRANSITION_ERRORS[code] for code in (400, 403, 404)}
-
-
-class PagePermissions:
-    """The requesting user, with guardian's answers for one page of objects read up front.
-
-    The action selectors ask `user.has_perm(perm, unit)` per row, one query each through the
-    user; a checker primed with the page's units answers them all from two queries.
-    Anything else is the user's own attribute.
-    """
-
-    def __init__(self, user, units):
-        self._user = user
-        self._checker = ObjectPermissionChecker(user)
-        units = list({unit.pk: unit for unit in units}.values())
-        if units:
-            self._checker.prefetch_perms(units)
-
-    def has_perm(self, perm, obj=None):
-        if obj is None:
-            return self._user.has_perm(perm)
-        return self._checker.has_perm(perm, obj)
-
-    def __getattr__(self, name):
-        return getattr(self._user, name)
-
-
-def _params(serializer_class, request):
-    params = serializer_class(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data
-
-
-def _body(serializer_class, request, **kwargs):
-    body = serializer_class(data=request.data, **kwargs)
-    body.is_valid(raise_exception=True)
-    return body.validated_data
-
-
-def _history(entries, states):
-    return Response(HistoryEntrySerializer(entries, many=True, context={"states": dict(states)}).data)
 
 
 @extend_schema_view(
     list=extend_schema(parameters=[PlanFilterSerializer]),
     retrieve=extend_schema(responses={200: PlanSerializer, 404: TRANSITION_ERRORS[404]}),
 )
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Plans of the person's units and plans addressed to them. Drafts are edited with PATCH;
     there is no delete (an issued plan is revoked)."""
 
     serializer_class = PlanSerializer
+    service_object = "plan"
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no real user
+        if schema_only(self):  # schema generation: no real user
             return Plan.objects.none()
         return self._shaped(selectors.plans_visible_to(self.request.user))
 
@@ -111,7 +68,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(self.get_serializer(plan).data, status=status_code)
 
     def list(self, request, *args, **kwargs):
-        plans = self._shaped(selectors.plan_list(request.user, **_params(PlanFilterSerializer, request)))
+        plans = self._shaped(selectors.plan_list(request.user, **checked_query(PlanFilterSerializer, request)))
         page = self.paginate_queryset(plans)
         actor = PagePermissions(request.user, [plan.issuing_unit for plan in page])
         context = {**self.get_serializer_context(), "actor": actor}
@@ -120,20 +77,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=PlanCreateSerializer,
                    responses={201: PlanSerializer, 400: EDIT_ERRORS[400], 403: EDIT_ERRORS[403]})
     def create(self, request, *args, **kwargs):
-        fields = _body(PlanCreateSerializer, request, context=self.get_serializer_context())
+        fields = checked_body(PlanCreateSerializer, request, context=self.get_serializer_context())
         plan = services.plan_create(by=request.user, **fields)
         return self._answer(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanUpdateSerializer, responses={200: PlanSerializer, **EDIT_ERRORS})
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()
-        fields = _body(PlanUpdateSerializer, request, partial=True, context=self.get_serializer_context())
+        fields = checked_body(PlanUpdateSerializer, request, partial=True, context=self.get_serializer_context())
         return self._answer(services.plan_update(plan=plan, by=request.user, **fields))
-
-    def _transition(self, request, service, body_serializer):
-        plan = self.get_object()
-        service(plan=plan, by=request.user, **_body(body_serializer, request))
-        return self._answer(plan)
 
     @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
     @action(detail=True, methods=["post"])
@@ -197,7 +149,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AssignmentSerializer
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if schema_only(self):
             return Assignment.objects.none()
         return selectors.assignments_visible_to(self.request.user)
 
@@ -208,7 +160,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     def list(self, request, *args, **kwargs):
-        assignments = self.get_queryset().filter(**_params(AssignmentFilterSerializer, request))
+        assignments = self.get_queryset().filter(**checked_query(AssignmentFilterSerializer, request))
         page = self.paginate_queryset(assignments)
         units = [a.unit for a in page] + [a.plan.issuing_unit for a in page]
         context = {**self.get_serializer_context(), "actor": PagePermissions(request.user, units)}
@@ -219,7 +171,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def receive(self, request, pk=None):
         """The recipient unit confirms it has received the plan."""
         assignment = self.get_object()
-        comment = _body(CommentSerializer, request)["comment"]
+        comment = checked_body(CommentSerializer, request)["comment"]
         services.assignment_receive(assignment=assignment, by=request.user, comment=comment)
         return self._answer(assignment)
 
@@ -228,7 +180,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def report(self, request, pk=None):
         """The recipient unit reports; a report sent again after a return is a new version."""
         assignment = self.get_object()
-        text = _body(ReportInputSerializer, request)["text"]
+        text = checked_body(ReportInputSerializer, request)["text"]
         report = services.assignment_report(assignment=assignment, by=request.user, text=text)
         report = selectors.reports_visible_to(request.user).get(pk=report.pk)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
@@ -238,7 +190,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def accept(self, request, pk=None):
         """The issuing unit accepts the report; the last acceptance closes the plan."""
         assignment = self.get_object()
-        comment = _body(CommentSerializer, request)["comment"]
+        comment = checked_body(CommentSerializer, request)["comment"]
         services.assignment_accept(assignment=assignment, by=request.user, comment=comment)
         return self._answer(assignment)
 
@@ -248,7 +200,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def return_(self, request, pk=None):
         """The issuing unit sends the report back with a comment; the unit reports again."""
         assignment = self.get_object()
-        comment = _body(RequiredCommentSerializer, request)["comment"]
+        comment = checked_body(RequiredCommentSerializer, request)["comment"]
         services.assignment_return(assignment=assignment, by=request.user, comment=comment)
         return self._answer(assignment)
 
@@ -268,11 +220,11 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if schema_only(self):
             return Report.objects.none()
         return selectors.reports_visible_to(self.request.user)
 
     def filter_queryset(self, queryset):
         if self.action == "list":
-            queryset = queryset.filter(**_params(ReportFilterSerializer, self.request))
+            queryset = queryset.filter(**checked_query(ReportFilterSerializer, self.request))
         return super().filter_queryset(queryset)

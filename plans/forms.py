@@ -1,63 +1,14 @@
 """Forms of the plan screens. They parse and check input only; writes go through plans.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Unit
 from accounts.selectors import unit_children
+from core.forms import DeadlineField, MultipleFileField, date_field
 
 from .models import PlanKind, PlanState
 from .selectors import plans_visible_to
-
-# Officers type dates the Vietnamese way whatever the interface language: 29/02/2024.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
-DATE_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off", "class": "date"}
-
-
-class DateInput(forms.DateInput):
-    def __init__(self, attrs=None):
-        super().__init__(attrs={**DATE_ATTRS, **(attrs or {})}, format="%d/%m/%Y")
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **kwargs)
-
-
-class DeadlineWidget(forms.SplitDateTimeWidget):
-    """A dd/mm/yyyy text box and the phone's own time picker, side by side."""
-
-    def __init__(self):
-        super().__init__(date_attrs=DATE_ATTRS, time_attrs={"class": "time"}, date_format="%d/%m/%Y",
-                         time_format="%H:%M")
-        # <input type=time> gives the native picker and always submits HH:MM.
-        self.widgets[1].input_type = "time"
-
-
-class DeadlineField(forms.SplitDateTimeField):
-    widget = DeadlineWidget
-
-    def __init__(self, **kwargs):
-        super().__init__(input_date_formats=DATE_INPUT_FORMATS, input_time_formats=["%H:%M", "%H:%M:%S"],
-                         **kwargs)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """<input type=file multiple>: cleans to a list of uploaded files (maybe empty)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        clean_one = super().clean
-        return [clean_one(f, initial) for f in files if f]
 
 
 def departments_for(user):
@@ -143,12 +94,3 @@ class ReportForm(forms.Form):
     text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 6}),
                            error_messages={"required": _("The report cannot be empty.")})
     attachments = MultipleFileField(label=_("Attachments"))
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -25,10 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ActionForbidden
+from core.forms import DATE_INPUT_FORMATS, DateInput
+from core.ui import add_service_errors, forbidden, perform
 from core.vi_format import parse_vi_number, vi_fraction, vi_number, vi_percent
 
 from . import indicator_selectors, indicators, selectors, views
-from .forms import DATE_INPUT_FORMATS, DateInput, add_service_errors
 from .indicator_summary import EXCEEDED, MET, NOT_MET, plan_indicator_summary
 from .models import Aggregate, Comparison, IndicatorKind, PlanState
 from .targets import TargetFileError
@@ -218,7 +219,7 @@ def _refuse_edit(request, plan):
     if indicator_selectors.may_edit_indicators(request.user, plan):
         return None
     if plan.state == PlanState.DRAFT:
-        return views._forbidden(request, _("You may not edit the indicators of %(unit)s.")
+        return forbidden(request, _("You may not edit the indicators of %(unit)s.")
                                 % {"unit": plan.issuing_unit})
     messages.error(request, _("Indicators can be changed only while the plan is a draft."))
     return redirect("plans:indicators", pk=plan.pk)
@@ -370,7 +371,7 @@ def indicator_delete(request, pk, indicator_pk):
     if refused:
         return refused
     code = indicator.code
-    views._perform(request, lambda: indicators.indicator_delete(indicator=indicator, by=request.user),
+    perform(request, lambda: indicators.indicator_delete(indicator=indicator, by=request.user),
                    _("Indicator %(code)s has been deleted.") % {"code": code})
     return redirect("plans:indicators", pk=plan.pk)
 

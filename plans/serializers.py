@@ -3,33 +3,14 @@ input serializers for request bodies and query strings (their data goes to plans
 plans.selectors, never to model.save())."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import ISO_8601, serializers
+from rest_framework import serializers
 
 from accounts.models import Department, Unit
-from accounts.serializers import DepartmentSerializer
+from accounts.serializers import DepartmentSerializer, UnitBriefSerializer
+from core.serializers import DATE_INPUTS, DATETIME_INPUTS, MAX_ID, actor
 
 from . import selectors
 from .models import Assignment, AssignmentState, Plan, PlanKind, PlanState, Report
-
-# Officers type dates the Vietnamese way (config/formats/vi); programs send ISO 8601.
-DATE_INPUTS = ["%d/%m/%Y", ISO_8601]
-DATETIME_INPUTS = [ISO_8601, "%d/%m/%Y %H:%M", "%d/%m/%Y"]
-
-
-def _actor(context):
-    # The list views put a stand-in for the user here whose permissions for the whole page
-    # were read in one query (plans.api.PagePermissions); single objects use the user.
-    return context.get("actor") or context["request"].user
-
-
-# A bigint id; a larger number would overflow the database driver instead of matching nothing.
-MAX_ID = 2**63 - 1
-
-class UnitBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "code", "name"]
-
 
 # --- Read ------------------------------------------------------------------------------------
 
@@ -53,7 +34,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_actions(self, plan) -> list[str]:
-        return sorted(selectors.plan_actions(_actor(self.context), plan))
+        return sorted(selectors.plan_actions(actor(self.context), plan))
 
 
 # The state enums are documented once, on PlanSerializer and AssignmentSerializer: the same
@@ -88,7 +69,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return selectors.due_class(assignment, self.context.get("now"))
 
     def get_actions(self, assignment) -> list[str]:
-        return sorted(selectors.assignment_actions(_actor(self.context), assignment))
+        return sorted(selectors.assignment_actions(actor(self.context), assignment))
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -101,25 +82,6 @@ class ReportSerializer(serializers.ModelSerializer):
             "id", "assignment", "unit", "version", "text", "submitted_by", "submitted_at", "review_comment",
         ]
         read_only_fields = fields
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    """One core.models.TransitionLog row; `states` in the context labels its states."""
-
-    transition = serializers.CharField()
-    source = serializers.CharField()
-    source_display = serializers.SerializerMethodField()
-    target = serializers.CharField()
-    target_display = serializers.SerializerMethodField()
-    by = serializers.CharField(source="by.get_full_name")
-    at = serializers.DateTimeField()
-    comment = serializers.CharField()
-
-    def get_source_display(self, entry) -> str:
-        return str(self.context["states"].get(entry.source, entry.source))
-
-    def get_target_display(self, entry) -> str:
-        return str(self.context["states"].get(entry.target, entry.target))
 
 
 class ProgressRowSerializer(serializers.ModelSerializer):
@@ -149,14 +111,6 @@ class PlanProgressSerializer(serializers.Serializer):
         child=serializers.DictField(child=serializers.IntegerField()),
         help_text=_("By assignment id: how many assignments of the plans implementing it are in each state."),
     )
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-class ConflictSerializer(ErrorSerializer):
-    state = serializers.CharField(help_text=_("The state the object is in, unchanged."))
 
 
 # --- Input -----------------------------------------------------------------------------------
@@ -192,14 +146,6 @@ class PlanUpdateSerializer(PlanCreateSerializer):
 
     issuing_unit = None
     parent_assignment = None
-
-
-class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RequiredCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text=_("Required: what has to change."))
 
 
 class RevokeSerializer(serializers.Serializer):

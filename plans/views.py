@@ -16,19 +16,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import positions_active, units_of
 from core import attachments
-from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
+from core.errors import ActionForbidden, TransitionNotAllowed
 from core.transitions import history_of
+from core.ui import action_forms, add_service_errors, back, forbidden, history_rows, perform
 from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
 from . import selectors, services
-from .forms import PlanFilterForm, PlanForm, ReportForm, add_service_errors, departments_for
+from .forms import PlanFilterForm, PlanForm, ReportForm, departments_for
 from .models import AssignmentState, PlanState
 
 PAGE_SIZE = 20
@@ -123,47 +123,12 @@ def attachments_of(obj):
 
 # -- small helpers ------------------------------------------------------------------------------
 
-def _perform(request, call, success) -> None:
-    """Run one service call; tell the person the outcome in a message. Nothing changes on error."""
-    try:
-        call()
-    except (TransitionNotAllowed, ActionForbidden) as exc:
-        messages.error(request, str(exc))
-    except TaskMissing:
-        messages.error(request, _("This step has already been handled. Reload and try again."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-
-
-def _back(request, default: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
-
-
-def _forbidden(request, message):
-    return render(request, "plans/forbidden.html", {"message": message}, status=403)
-
-
 def _history(obj, entries=None) -> list[dict]:
-    states = dict(type(obj)._meta.get_field("state").choices)
-    return [
-        {"entry": entry, "action": TRANSITION_LABELS.get(entry.transition, entry.transition),
-         "source": states.get(entry.source, entry.source), "target": states.get(entry.target, entry.target)}
-        for entry in (history_of(obj) if entries is None else entries)
-    ]
+    return history_rows(obj, history_of(obj) if entries is None else entries, TRANSITION_LABELS)
 
 
 def _action_forms(kind: str, allowed: set[str]) -> list[dict]:
-    return [
-        {"name": name, "label": label, "comment_label": comment_label, "required": required, "style": style}
-        for name, (label, comment_label, required, style) in ACTION_FORMS[kind].items()
-        if name in allowed
-    ]
+    return action_forms(ACTION_FORMS[kind], allowed)
 
 
 def _rollup_cell(states: dict[str, int] | None):
@@ -245,7 +210,7 @@ def _drafting_units(user):
 def plan_create(request):
     units = _drafting_units(request.user)
     if not units:
-        return _forbidden(request, _("You may not draft plans: you hold no drafting position in any unit."))
+        return forbidden(request, _("You may not draft plans: you hold no drafting position in any unit."))
     chosen = request.POST.get("unit") or request.GET.get("unit")
     issuing_unit = next((u for u in units if str(u.pk) == chosen), units[0])
     return _plan_form(request, issuing_unit=issuing_unit, units=units)
@@ -269,7 +234,7 @@ def plan_edit(request, pk):
         if plan.state != PlanState.DRAFT:
             messages.error(request, _("Only a draft can be edited."))
             return redirect("plans:detail", pk=plan.pk)
-        return _forbidden(request, _("You may not edit plans of %(unit)s.") % {"unit": plan.issuing_unit})
+        return forbidden(request, _("You may not edit plans of %(unit)s.") % {"unit": plan.issuing_unit})
     return _plan_form(request, issuing_unit=plan.issuing_unit, plan=plan)
 
 
@@ -331,8 +296,8 @@ def plan_action(request, pk, action):
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
     service, comment_kw, success = PLAN_ACTIONS[action]
     comment = request.POST.get("comment", "")
-    _perform(request, lambda: service(plan=plan, by=request.user, **{comment_kw: comment}), success)
-    return _back(request, reverse("plans:detail", args=[plan.pk]))
+    perform(request, lambda: service(plan=plan, by=request.user, **{comment_kw: comment}), success)
+    return back(request, reverse("plans:detail", args=[plan.pk]))
 
 
 # -- assignments and reports ---------------------------------------------------------------------
@@ -380,9 +345,9 @@ def assignment_action(request, pk, action):
     assignment = get_object_or_404(selectors.assignments_visible_to(request.user), pk=pk)
     service, comment_kw, success = ASSIGNMENT_ACTIONS[action]
     comment = request.POST.get("comment", "")
-    _perform(request, lambda: service(assignment=assignment, by=request.user, **{comment_kw: comment}),
+    perform(request, lambda: service(assignment=assignment, by=request.user, **{comment_kw: comment}),
              success)
-    return _back(request, reverse("plans:assignment", args=[assignment.pk]))
+    return back(request, reverse("plans:assignment", args=[assignment.pk]))
 
 
 @login_required
