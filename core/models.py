@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,37 @@ class DocumentSequence(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.last_number}"
+
+
+class NumberedDocument(models.Model):
+    """A document that gets a number (số ký hiệu) when issued: the sequence it was taken from and
+    its place in it, unique inside the scope. The number text itself is a field of the subclass.
+
+    A subclass Meta that declares `constraints` must subclass NumberedDocument.Meta and include
+    `*NumberedDocument.Meta.constraints`.
+    """
+
+    # The text field stays per subclass: Inspection calls it `decision_number` (templates, API).
+    number_field = "number"
+
+    number_scope = models.CharField(max_length=200, blank=True, editable=False)
+    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # Gap-free and unique inside a numbering scope; NULL until issued.
+            models.UniqueConstraint(
+                fields=["number_scope", "number_seq"], condition=Q(number_seq__isnull=False),
+                name="%(class)s_number_unique_in_scope",
+            )
+        ]
+
+    def take_number(self, number):
+        """Write a core.numbering.DocumentNumber onto the row (in the issuing transition)."""
+        setattr(self, self.number_field, number.text)
+        self.number_scope = number.scope
+        self.number_seq = number.seq
 
 
 class Attachment(models.Model):

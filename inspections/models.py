@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department, Unit
+from core.models import NumberedDocument
 from core.text import nfc
 
 
@@ -86,7 +87,9 @@ class InspectionState(models.TextChoices):
 ISSUED_INSPECTION_STATES = (InspectionState.IN_PROGRESS, InspectionState.CONCLUDED, InspectionState.CLOSED)
 
 
-class Inspection(ConcurrentTransitionMixin, models.Model):
+class Inspection(ConcurrentTransitionMixin, NumberedDocument):
+    number_field = "decision_number"
+
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="inspections",
                                   verbose_name=_("programme"))
     kind = models.CharField(_("kind"), max_length=24, choices=InspectionKind.choices)
@@ -101,8 +104,6 @@ class Inspection(ConcurrentTransitionMixin, models.Model):
     decision_kind = models.CharField(_("decision document"), max_length=4, choices=DecisionKind.choices,
                                      default=DecisionKind.PLAN)
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
-    number_scope = models.CharField(max_length=200, blank=True, editable=False)
-    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     state = FSMField(_("state"), default=InspectionState.DRAFT, choices=InspectionState.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -116,7 +117,7 @@ class Inspection(ConcurrentTransitionMixin, models.Model):
     process = models.OneToOneField("viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="inspection", editable=False)
 
-    class Meta:
+    class Meta(NumberedDocument.Meta):
         ordering = ["programme", "starts_on", "pk"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
@@ -126,8 +127,7 @@ class Inspection(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [models.Index(fields=["programme", "state"], name="inspection_programme_state")]
         constraints = [
-            models.UniqueConstraint(fields=["number_scope", "number_seq"], condition=Q(number_seq__isnull=False),
-                                    name="inspection_number_unique_in_scope"),
+            *NumberedDocument.Meta.constraints,  # inspection_number_unique_in_scope
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="inspection_dates_ordered"),
         ]
 
@@ -157,9 +157,7 @@ class Inspection(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=InspectionState.AWAITING_APPROVAL, target=InspectionState.IN_PROGRESS)
     def approve(self, *, number, at):
-        self.decision_number = number.text
-        self.number_scope = number.scope
-        self.number_seq = number.seq
+        self.take_number(number)
         self.decided_at = at
 
     @transition(field=state, source=InspectionState.IN_PROGRESS, target=InspectionState.CONCLUDED)
@@ -328,7 +326,7 @@ class ConclusionState(models.TextChoices):
     ISSUED = "issued", _("Issued")
 
 
-class Conclusion(ConcurrentTransitionMixin, models.Model):
+class Conclusion(ConcurrentTransitionMixin, NumberedDocument):
     """Thông báo kết luận: the notice sent to one inspected unit, drafted by the team head."""
 
     target = models.OneToOneField(InspectionTarget, on_delete=models.CASCADE, related_name="conclusion",
@@ -336,20 +334,14 @@ class Conclusion(ConcurrentTransitionMixin, models.Model):
     text = models.TextField(_("conclusion"), blank=True)
     state = FSMField(_("state"), default=ConclusionState.DRAFT, choices=ConclusionState.choices, protected=True)
     number = models.CharField(_("document number"), max_length=100, blank=True)
-    number_scope = models.CharField(max_length=200, blank=True, editable=False)
-    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("drafted by"))
     updated_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(NumberedDocument.Meta):  # conclusion_number_unique_in_scope
         verbose_name = _("conclusion")
         verbose_name_plural = _("conclusions")
-        constraints = [
-            models.UniqueConstraint(fields=["number_scope", "number_seq"], condition=Q(number_seq__isnull=False),
-                                    name="conclusion_number_unique_in_scope"),
-        ]
 
     def __str__(self):
         return self.number or str(_("Draft conclusion"))
@@ -368,9 +360,7 @@ class Conclusion(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=ConclusionState.APPROVED, target=ConclusionState.ISSUED)
     def issue(self, *, number, at):
-        self.number = number.text
-        self.number_scope = number.scope
-        self.number_seq = number.seq
+        self.take_number(number)
         self.issued_at = at
 
 

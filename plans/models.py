@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department, Unit
+from core.models import NumberedDocument
 from core.text import fold, nfc
 
 
@@ -30,7 +31,7 @@ class PlanState(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class Plan(ConcurrentTransitionMixin, models.Model):
+class Plan(ConcurrentTransitionMixin, NumberedDocument):
     issuing_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="issued_plans", verbose_name=_("issuing unit")
     )
@@ -54,8 +55,6 @@ class Plan(ConcurrentTransitionMixin, models.Model):
     )
     state = FSMField(_("state"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True)
     number = models.CharField(_("document number"), max_length=100, blank=True)
-    number_scope = models.CharField(max_length=200, blank=True, editable=False)
-    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
@@ -67,7 +66,7 @@ class Plan(ConcurrentTransitionMixin, models.Model):
         editable=False,
     )
 
-    class Meta:
+    class Meta(NumberedDocument.Meta):  # plan_number_unique_in_scope
         ordering = ["-created_at", "-pk"]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -76,13 +75,6 @@ class Plan(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["issuing_unit", "state", "created_at"], name="plan_unit_state"),
             models.Index(fields=["department", "state"], name="plan_department_state"),
             models.Index(fields=["period_start", "period_end"], name="plan_period"),
-        ]
-        constraints = [
-            # Gap-free and unique inside a numbering scope; NULL until issued.
-            models.UniqueConstraint(
-                fields=["number_scope", "number_seq"], condition=Q(number_seq__isnull=False),
-                name="plan_number_unique_in_scope",
-            )
         ]
 
     def __str__(self):
@@ -123,9 +115,7 @@ class Plan(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=PlanState.APPROVED, target=PlanState.ISSUED)
     def issue(self, *, number, issued_at):
-        self.number = number.text
-        self.number_scope = number.scope
-        self.number_seq = number.seq
+        self.take_number(number)
         self.issued_at = issued_at
 
     @transition(field=state, source=PlanState.ISSUED, target=PlanState.CLOSED)
