@@ -25,8 +25,9 @@ def main():
     from accounts.models import Role, Unit, User
     from accounts.national import national_units_load
     from accounts.services import position_create
-    from plans import indicators, services
-    from plans.indicator_summary import plan_indicator_summary
+    from plans import services
+    from plans.indicators import services as indicators
+    from plans.indicators.summary import plan_indicator_summary
     from plans.models import Aggregate, IndicatorValue
 
     national_units_load()

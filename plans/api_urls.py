@@ -1,7 +1,8 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import api, indicator_api
+from . import api
+from .indicators import api as indicator_api
 
 router = SimpleRouter()
 router.register("plans", api.PlanViewSet, basename="api-plan")

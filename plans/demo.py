@@ -82,7 +82,7 @@ def demo_indicator_plan_seed() -> Plan:
 
     from django.conf import settings
 
-    from . import indicators
+    from .indicators import services as indicators
     from .models import Aggregate, Indicator
 
     officer, head, leader, clerk = _people()

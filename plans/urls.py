@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from . import indicator_views, views
+from . import views
+from .indicators import views as indicator_views
 
 app_name = "plans"
+# A refused figures form shows the assignment page again. plans.views imports plans.indicators
+# for that page's figures card, so the page is handed to the indicator views here, not imported
+# by them: the two modules never import each other.
+ASSIGNMENT_PAGE = {"assignment_page": views.assignment_page}
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("tao-moi/", views.plan_create, name="create"),
@@ -27,9 +32,10 @@ urlpatterns = [
     path("<int:pk>/chi-tieu/ket-qua.xlsx", indicator_views.indicator_results_xlsx, name="indicator-results-xlsx"),
     path("<int:pk>/chi-tieu/ket-qua.docx", indicator_views.indicator_results_docx, name="indicator-results-docx"),
     path("<int:pk>/chi-tieu/so-lieu-rieng/", indicator_views.issuer_figures, name="issuer-figures"),
-    path("giao-viec/<int:pk>/chi-tieu/", indicator_views.assignment_figures, name="assignment-figures"),
+    path("giao-viec/<int:pk>/chi-tieu/", indicator_views.assignment_figures, ASSIGNMENT_PAGE,
+         name="assignment-figures"),
     path("giao-viec/<int:pk>/chi-tieu/mau.xlsx", indicator_views.assignment_figures_template,
          name="assignment-figures-template"),
-    path("giao-viec/<int:pk>/chi-tieu/tai-len/", indicator_views.assignment_figures_upload,
+    path("giao-viec/<int:pk>/chi-tieu/tai-len/", indicator_views.assignment_figures_upload, ASSIGNMENT_PAGE,
          name="assignment-figures-upload"),
 ]

@@ -29,6 +29,7 @@ from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
 from . import selectors, services
 from .forms import PlanFilterForm, PlanForm, ReportForm, departments_for
+from .indicators.figures import figures_block
 from .models import AssignmentState, PlanState
 
 PAGE_SIZE = 20
@@ -305,13 +306,14 @@ def plan_action(request, pk, action):
 @login_required
 def assignment_detail(request, pk):
     assignment = get_object_or_404(selectors.assignments_visible_to(request.user), pk=pk)
-    return _assignment_page(request, assignment)
+    return assignment_page(request, assignment)
 
 
-def _assignment_page(request, assignment, report_form=None, figures=None):
-    """`figures`: what a refused figures form or upload shows again (plans.indicator_views)."""
-    from .indicator_views import figures_block  # that module builds on this one
+def assignment_page(request, assignment, report_form=None, figures=None):
+    """The assignment page, also shown again by a refused report or figures form.
 
+    `figures`: what a refused figures form or upload shows again (plans.indicators.views).
+    """
     user = request.user
     actions = selectors.assignment_actions(user, assignment)
     reports = list(selectors.reports_visible_to(user).filter(assignment=assignment))  # newest first
@@ -372,7 +374,7 @@ def assignment_report(request, pk):
                 "version": report.version, "unit": assignment.plan.issuing_unit})
             return redirect("plans:assignment", pk=assignment.pk)
     # Shown again with the errors, keeping what the officer typed.
-    return _assignment_page(request, assignment, report_form=form)
+    return assignment_page(request, assignment, report_form=form)
 
 
 @login_required

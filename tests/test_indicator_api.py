@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import position_create
-from plans import indicators, services
-from plans.indicator_summary import plan_indicator_summary
+from plans import services
+from plans.indicators import services as indicators
+from plans.indicators.summary import plan_indicator_summary
 from plans.models import Indicator, IndicatorValue
 from tests.factories import UserFactory
 from tests.indicator_helpers import add_indicator, put

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from core.errors import ActionForbidden
 from plans import services
-from plans.indicator_excel import (
+from plans.indicators.excel import (
     HEADERS,
     META_SHEET,
     SHEET,
@@ -19,8 +19,8 @@ from plans.indicator_excel import (
     assignment_template,
     assignment_upload,
 )
-from plans.indicator_summary import plan_indicator_summary
-from plans.indicators import indicator_values_set
+from plans.indicators.services import indicator_values_set
+from plans.indicators.summary import plan_indicator_summary
 from plans.models import IndicatorAllocation, IndicatorValue
 from tests.indicator_helpers import add_indicator
 from tests.plans_helpers import issued_plan

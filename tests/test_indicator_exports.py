@@ -10,9 +10,11 @@ from django.conf import settings
 
 from accounts.models import Role
 from accounts.services import position_create
-from plans import indicators, services
-from plans.indicator_exports import VERDICT_COLOURS, matrix_xlsx, results_docx, results_text
-from plans.indicator_summary import EXCEEDED, MET, NOT_MET, plan_indicator_summary
+from plans import services
+from plans.indicators import services as indicators
+from plans.indicators.exports import VERDICT_COLOURS, matrix_xlsx, results_docx, results_text
+from plans.indicators.summary import plan_indicator_summary
+from plans.indicators.verdicts import EXCEEDED, MET, NOT_MET
 from plans.models import IndicatorAllocation
 from tests.factories import UserFactory
 from tests.indicator_helpers import add_indicator

@@ -2,7 +2,8 @@
 
 import pytest
 
-from plans.indicator_summary import EXCEEDED, MET, NOT_MET, plan_indicator_summary
+from plans.indicators.summary import plan_indicator_summary
+from plans.indicators.verdicts import EXCEEDED, MET, NOT_MET
 from plans.models import IndicatorAllocation
 from tests.indicator_helpers import add_indicator, put
 from tests.plans_helpers import issued_plan

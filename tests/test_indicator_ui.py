@@ -19,10 +19,11 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import position_create
-from plans import indicators, services
+from plans import services
 from plans.demo import demo_indicator_plan_seed
-from plans.indicator_excel import SHEET, assignment_template
-from plans.indicator_summary import plan_indicator_summary
+from plans.indicators import services as indicators
+from plans.indicators.excel import SHEET, assignment_template
+from plans.indicators.summary import plan_indicator_summary
 from plans.models import Indicator, IndicatorValue, PlanState
 from tests.browser import page  # noqa: F401  (fixture)
 from tests.factories import UserFactory

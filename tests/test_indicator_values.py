@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core.errors import ActionForbidden
-from plans import indicators, services
+from plans import services
+from plans.indicators import services as indicators
+from plans.indicators.targets import TargetFileError
 from plans.models import Indicator, IndicatorValue
-from plans.targets import TargetFileError
 from tests.indicator_helpers import add_indicator
 from tests.plans_helpers import draft_plan, issued_plan
 

@@ -175,7 +175,7 @@ def test_seed_demo_gives_every_role_an_account_and_is_idempotent():
     assert sorted(Plan.objects.values_list("state", flat=True)) == ["awaiting_approval", "issued", "issued", "issued"]
     year_plan = Plan.objects.get(kind="CTr")
     assert year_plan.indicators.count() == 33
-    from plans.indicator_summary import plan_indicator_summary
+    from plans.indicators.summary import plan_indicator_summary
 
     summary = plan_indicator_summary(year_plan)
     assert summary.units_missing == 2  # two districts still to report their figures
@@ -184,7 +184,7 @@ def test_seed_demo_gives_every_role_an_account_and_is_idempotent():
 
 
 def test_the_year_targets_are_ready_for_the_indicators():
-    from plans.targets import read_targets
+    from plans.indicators.targets import read_targets
 
     targets = read_targets(settings.DEMO_DATA_DIR / "indicators_2024.csv")
     assert len(targets) == 33

@@ -9,8 +9,9 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import position_create
 from core.errors import ActionForbidden
-from plans import indicators, selectors, services
-from plans.targets import TargetFileError
+from plans import selectors, services
+from plans.indicators import services as indicators
+from plans.indicators.targets import TargetFileError
 from tests.factories import UserFactory
 from tests.indicator_helpers import add_indicator
 from tests.plans_helpers import draft_plan, issued_plan

@@ -10,7 +10,7 @@ from deadlines.demo import demo_overdue_seed
 from inspections.demo import demo_inspections_seed
 from obligations.demo import demo_obligations_seed
 from plans.demo import demo_indicator_plan_seed, demo_plans_seed
-from plans.targets import read_targets
+from plans.indicators.targets import read_targets
 
 
 class Command(BaseCommand):

@@ -1,25 +1,27 @@
 """The indicator results as the province files them: an Excel matrix and the report's section.
 
-Both read a Summary from plans.indicator_summary and compute nothing of their own beyond
+Both read a Summary from plans.indicators.summary and compute nothing of their own beyond
 formatting, so the page, the API and the documents always agree. The words are the
-document's own (Vietnamese data), not interface strings.
+document's own (Vietnamese data), not interface strings; the verdicts are the screens' labels
+(plans.indicators.verdicts) in Vietnamese, whatever the language of the person downloading.
 """
 
 import io
 
 import openpyxl
 import pandas as pd
+from django.utils import timezone
 from docx import Document
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.docx_layout import official_style
 from core.vi_format import vi_fraction, vi_number, vi_percent
+from plans.models import Aggregate, Comparison, IndicatorKind
 
-from .indicator_summary import EXCEEDED, MET, NOT_MET, VERDICT_LABELS, Summary
-from .models import Aggregate, Comparison, IndicatorKind
+from .summary import Summary, is_percentage
+from .verdicts import EXCEEDED, MET, NOT_MET, NOT_REPORTED, document_labels, document_text
 
-NOT_REPORTED = "chưa báo cáo"
 NO_DATA = "chưa có số liệu"
 SUMMARY_SHEET, UNITS_SHEET = "Tổng hợp", "Theo đơn vị"
 SUMMARY_HEADERS = ("Mã", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Kết quả", "Tử số / Số đơn vị đạt",
@@ -47,21 +49,25 @@ def _cell_number(value):
     return int(value) if value.is_integer() else value
 
 
-def _is_percent(row) -> bool:
-    """Results of these rules are percentages whatever the indicator's unit of measure says."""
-    return row["aggregate"] in (Aggregate.RATIO_OF_SUMS, Aggregate.ALL_UNITS) or row["kind"] == IndicatorKind.PERCENT
-
-
 def _format(row, value) -> str:
-    if _is_percent(row) or row["kind"] == IndicatorKind.MONEY:
+    if is_percentage(row) or row["kind"] == IndicatorKind.MONEY:
         return DECIMAL
     return DECIMAL if not _missing(value) and not float(value).is_integer() else WHOLE
 
 
-def verdict_label(row) -> str:
+def _verdict_label(row, labels: dict) -> str:
+    """`labels`: document_labels(), read once for the whole document."""
     if row["reported"] == 0:
-        return NOT_REPORTED
-    return VERDICT_LABELS.get(row["verdict"], NO_DATA)
+        return document_text(NOT_REPORTED)
+    return labels.get(row["verdict"], NO_DATA)
+
+
+def report_year(plan) -> int:
+    """The year the results are filed for: the plan's period, else when it was issued or made."""
+    day = plan.period_end or plan.period_start
+    if day:
+        return day.year
+    return timezone.localtime(plan.issued_at or plan.created_at).year
 
 
 def _fill(verdict) -> PatternFill:
@@ -102,6 +108,7 @@ def _summary_sheet(sheet, summary):
     for column, text in enumerate(SUMMARY_HEADERS, start=1):
         _header_cell(sheet, HEADER_ROW, column, text)
     sheet.row_dimensions[HEADER_ROW].height = 45
+    labels = document_labels()
     for row_number, (_, row) in enumerate(summary.indicators.iterrows(), start=HEADER_ROW + 1):
         if row["aggregate"] == Aggregate.ALL_UNITS:
             parts = (row["met_units"], row["reported"])
@@ -111,7 +118,7 @@ def _summary_sheet(sheet, summary):
             parts = (None, None)
         cells = (row["code"], row["name"], row["unit_of_measure"], _cell_number(row["target"]),
                  _cell_number(row["result"]), _cell_number(parts[0]), _cell_number(parts[1]),
-                 int(row["reported"]), int(row["missing"]), verdict_label(row))
+                 int(row["reported"]), int(row["missing"]), _verdict_label(row, labels))
         for column, value in enumerate(cells, start=1):
             cell = sheet.cell(row_number, column, value)
             cell.border = BOX
@@ -135,6 +142,7 @@ def _units_sheet(sheet, summary):
     # One dict lookup per cell: at national scale the matrix is 33 × 3,321 cells.
     figures = {(f.indicator_id, f.unit_id): f for f in summary.units.itertuples(index=False)}
     fills = {verdict: _fill(verdict) for verdict in VERDICT_COLOURS}
+    labels, not_reported = document_labels(), document_text(NOT_REPORTED)
     right, centre = Alignment(horizontal="right"), Alignment(horizontal="center")
     _heading(sheet, summary, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ", len(indicators) + 1)
     _header_cell(sheet, HEADER_ROW, 1, "Đơn vị")
@@ -143,7 +151,7 @@ def _units_sheet(sheet, summary):
     columns = []
     for column, (indicator_id, indicator) in enumerate(indicators.iterrows(), start=2):
         _header_cell(sheet, HEADER_ROW, column, indicator["code"])
-        unit = "%" if _is_percent(indicator) else indicator["unit_of_measure"]
+        unit = "%" if is_percentage(indicator) else indicator["unit_of_measure"]
         _header_cell(sheet, HEADER_ROW + 1, column, f"{indicator['name']} ({unit})" if unit else indicator["name"])
         sheet.column_dimensions[get_column_letter(column)].width = 14
         columns.append((column, indicator_id, indicator))
@@ -156,7 +164,7 @@ def _units_sheet(sheet, summary):
             cell = sheet.cell(row_number, column)
             cell.border, cell.alignment = BOX, right
             if not figure.reported:
-                cell.value, cell.fill, cell.alignment = NOT_REPORTED, fills[None], centre
+                cell.value, cell.fill, cell.alignment = not_reported, fills[None], centre
                 continue
             if indicator["aggregate"] == Aggregate.RATIO_OF_SUMS and _missing(figure.unit_result):
                 # 0/0: reported but no percentage; show the fraction as the unit gave it.
@@ -169,7 +177,7 @@ def _units_sheet(sheet, summary):
     legend = first + len(summary.recipients) + 1
     sheet.cell(legend, 1, "Chú thích:").font = Font(italic=True)
     for offset, verdict in enumerate((EXCEEDED, MET, NOT_MET, None), start=1):
-        sheet.cell(legend + offset, 1, VERDICT_LABELS.get(verdict, NOT_REPORTED)).fill = fills[verdict]
+        sheet.cell(legend + offset, 1, labels.get(verdict, not_reported)).fill = fills[verdict]
     sheet.column_dimensions["A"].width = 30
     sheet.freeze_panes = sheet.cell(first, 2).coordinate
 
@@ -178,14 +186,14 @@ def _units_sheet(sheet, summary):
 
 def _target_sentence(row) -> str:
     at_most = row["comparison"] == Comparison.AT_MOST
-    if _is_percent(row):
+    if is_percentage(row):
         bound = "không quá" if at_most else "đạt"
         return f"- Chỉ tiêu {row['code']}: {row['name']} {bound} {vi_percent(row['target'])}."
     amount = " ".join(filter(None, ("không quá" if at_most else "", vi_number(row["target"]), row["unit_of_measure"])))
     return f"- Chỉ tiêu {row['code']}: {row['name']}: {amount}."
 
 
-def _result_sentence(row) -> str:
+def _result_sentence(row, labels: dict) -> str:
     missing = int(row["missing"])
     if row["reported"] == 0:
         return f"{RESULT} {NO_DATA} ({missing} đơn vị chưa báo cáo)."
@@ -200,8 +208,8 @@ def _result_sentence(row) -> str:
     else:
         figure = " ".join(filter(None, (vi_number(round(row["result"], 4)), row["unit_of_measure"])))
     text = f"{RESULT} {figure}"
-    if row["verdict"] in VERDICT_LABELS:
-        text += f" ({VERDICT_LABELS[row['verdict']]})"
+    if row["verdict"] in labels:
+        text += f" ({labels[row['verdict']]})"
     if missing:
         text += f", {missing} đơn vị chưa báo cáo"
     return text + "."
@@ -209,9 +217,9 @@ def _result_sentence(row) -> str:
 
 def results_text(summary: Summary, *, year) -> list[str]:
     """The section's paragraphs: the title, then for each indicator its target and its result."""
-    paragraphs = [TITLE.format(year=year)]
+    paragraphs, labels = [TITLE.format(year=year)], document_labels()
     for _, row in summary.indicators.iterrows():
-        paragraphs += [_target_sentence(row), _result_sentence(row)]
+        paragraphs += [_target_sentence(row), _result_sentence(row, labels)]
     return paragraphs
 
 

@@ -1,5 +1,5 @@
 """Shapes of indicators, figures and results over the API. Input serializers only parse: their
-data goes to plans.indicators (writes); the results come from plans.indicator_summary."""
+data goes to plans.indicators.services (writes); the results come from plans.indicators.summary."""
 
 import math
 
@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .indicator_summary import EXCEEDED, MET, NOT_MET
-from .models import Aggregate, Comparison, Indicator, IndicatorKind
-from .serializers import DATE_INPUTS
+from core.serializers import DATE_INPUTS
+from plans.models import Aggregate, Comparison, Indicator, IndicatorKind
 
-VERDICT_CHOICES = [(NOT_MET, "không đạt"), (MET, "đạt"), (EXCEEDED, "vượt")]
+from .verdicts import Verdict
 
 
 # `kind` names the plan's document kind elsewhere in the schema. Two choice sets under one field
@@ -42,7 +41,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class IndicatorInputSerializer(serializers.Serializer):
-    """The fields of plans.indicators.indicator_save; PATCH sends only those that change."""
+    """The fields of plans.indicators.services.indicator_save; PATCH sends only those that change."""
 
     code = serializers.CharField(max_length=20)
     name = serializers.CharField(max_length=500)
@@ -83,7 +82,7 @@ class UnitFigureSerializer(serializers.Serializer):
     denominator = serializers.FloatField(allow_null=True)
     unit_result = serializers.FloatField(allow_null=True, help_text=_("The value, or numerator ÷ denominator × 100."))
     unit_goal = serializers.FloatField(allow_null=True, help_text=_("What the unit is held to, if anything."))
-    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, allow_null=True)
+    verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True)
 
 
 class IndicatorResultSerializer(serializers.Serializer):
@@ -101,7 +100,7 @@ class IndicatorResultSerializer(serializers.Serializer):
     met_units = serializers.IntegerField()
     reported = serializers.IntegerField()
     missing = serializers.IntegerField()
-    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, allow_null=True)
+    verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True)
     previous = serializers.FloatField(allow_null=True, required=False,
                                       help_text=_("The previous period's result, with ?previous=<plan id>."))
     change = serializers.FloatField(allow_null=True, required=False)
@@ -125,7 +124,7 @@ class IndicatorSummarySerializer(serializers.Serializer):
 
 
 def summary_data(summary) -> dict:
-    """plans.indicator_summary.Summary as plain data for IndicatorSummarySerializer."""
+    """plans.indicators.summary.Summary as plain data for IndicatorSummarySerializer."""
     recipients = summary.recipients
     names = {unit_id: {"id": int(unit_id), "code": r["code"], "name": r["name"]}
              for unit_id, r in recipients.iterrows()}
@@ -178,12 +177,12 @@ class FiguresInputSerializer(serializers.Serializer):
     )
 
     def entries(self) -> dict:
-        """As plans.indicators expects them: {code: {...}}."""
+        """As plans.indicators.services expects them: {code: {...}}."""
         return {row["code"]: {k: v for k, v in row.items() if k != "code"} for row in self.validated_data["values"]}
 
 
 class FigureSerializer(serializers.Serializer):
-    """One indicator with the unit's figure, from plans.indicator_selectors.Entry."""
+    """One indicator with the unit's figure, from plans.indicators.selectors.Entry."""
 
     id = serializers.IntegerField(source="indicator.pk")
     code = serializers.CharField(source="indicator.code")

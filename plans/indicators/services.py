@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import transitions
+from core.errors import ActionForbidden
 from core.vi_format import parse_vi_number
-
-from .models import (
+from plans.models import (
     Aggregate,
     Assignment,
     AssignmentState,
@@ -21,16 +21,22 @@ from .models import (
     Plan,
     PlanState,
 )
-from .services import _require
+
 from .targets import read_targets
 
 EDITABLE_PLAN_STATES = (PlanState.DRAFT,)
 MAX_FIGURE = Decimal(10) ** 14
 
 
+def require_permission(user, codename: str, unit, action: str) -> None:
+    """The check plans.services makes before its writes, with the same message."""
+    if not user.has_perm(f"accounts.{codename}", unit):
+        raise ActionForbidden(_("You may not %(action)s for %(unit)s.") % {"action": action, "unit": unit})
+
+
 def _editable_plan(plan_pk, by) -> Plan:
     plan = transitions.lock(Plan, plan_pk)
-    _require(by, "draft_plans", plan.issuing_unit, _("edit indicators"))
+    require_permission(by, "draft_plans", plan.issuing_unit, _("edit indicators"))
     if plan.state not in EDITABLE_PLAN_STATES:
         raise ValidationError(_("Indicators can be changed only while the plan is a draft."))
     return plan
@@ -163,7 +169,7 @@ def indicator_values_set(*, assignment: Assignment, by, entries: dict, cutoff_da
     """
     with transaction.atomic():
         assignment = transitions.lock(Assignment, assignment.pk)
-        _require(by, "handle_assignments", assignment.unit, _("report figures"))
+        require_permission(by, "handle_assignments", assignment.unit, _("report figures"))
         if assignment.state != AssignmentState.RECEIVED:
             raise ValidationError(_("Figures are entered after confirming receipt and before the report is sent."))
         indicators = assignment.plan.indicators.exclude(aggregate=Aggregate.ISSUER_ONLY)
@@ -174,7 +180,7 @@ def issuer_values_set(*, plan: Plan, by, entries: dict, cutoff_date: datetime.da
     """The figures the issuing unit reports itself (e.g. province-level youth works)."""
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "review_reports", plan.issuing_unit, _("report the issuer's figures"))
+        require_permission(by, "review_reports", plan.issuing_unit, _("report the issuer's figures"))
         if plan.state != PlanState.ISSUED:
             raise ValidationError(_("The issuer's figures are entered while the plan is issued."))
         indicators = plan.indicators.filter(aggregate=Aggregate.ISSUER_ONLY)

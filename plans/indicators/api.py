@@ -1,23 +1,25 @@
 """Indicators over REST, with the UI's rules: objects come from the visibility selectors (another
 unit's plan or assignment is a 404; the results by unit are the issuing unit's alone, like
-/progress/), every change is a call to plans.indicators (its ValidationError is a 400 with the
-service's messages, ActionForbidden a 403, in core.api.exception_handler)."""
+/progress/), every change is a call to plans.indicators.services (its ValidationError is a 400 with
+the service's messages, ActionForbidden a 403, in core.api.exception_handler)."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import indicator_selectors, indicators, selectors
-from .api import EDIT_ERRORS, TRANSITION_ERRORS
-from .indicator_serializers import (
+from core.api import EDIT_ERRORS, NOT_FOUND, TRANSITION_ERRORS, checked_body, schema_only
+from core.files import DOCX, XLSX, DocxRenderer, XlsxRenderer, file_response
+from plans import selectors as plan_selectors
+from plans.models import Indicator, Plan
+
+from . import selectors, services
+from .serializers import (
     FiguresInputSerializer,
     FiguresSerializer,
     IndicatorInputSerializer,
@@ -25,11 +27,8 @@ from .indicator_serializers import (
     IndicatorSummarySerializer,
     summary_data,
 )
-from .indicator_summary import plan_indicator_summary
-from .indicator_views import DOCX, XLSX, report_year
-from .models import Indicator, Plan
+from .summary import plan_indicator_summary
 
-NOT_FOUND = {404: TRANSITION_ERRORS[404]}
 WRITE_ERRORS = {
     400: OpenApiResponse(description="Invalid fields, or the plan is no longer a draft; the service's messages."),
     403: EDIT_ERRORS[403],
@@ -37,44 +36,15 @@ WRITE_ERRORS = {
 }
 
 
-class _FileRenderer(BaseRenderer):
-    """Lets a client ask for the file type; errors still answer in JSON."""
-
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return JSONRenderer().render(data)
-
-
-class XlsxRenderer(_FileRenderer):
-    media_type, format = XLSX, "xlsx"
-
-
-class DocxRenderer(_FileRenderer):
-    media_type, format = DOCX, "docx"
-
-
-def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    return HttpResponse(content, content_type=content_type, headers={
-        "Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)})
-
-
-def _fake(view) -> bool:
-    return getattr(view, "swagger_fake_view", False)  # schema generation: no real user
-
-
 class _PlanMixin:
     """The plan of the URL, among those the person may see."""
 
     def plan(self) -> Plan:
-        return get_object_or_404(selectors.plans_visible_to(self.request.user), pk=self.kwargs["id"])
+        return get_object_or_404(plan_selectors.plans_visible_to(self.request.user), pk=self.kwargs["id"])
 
     def own_plan(self) -> Plan:
         """A plan of the person's own units: a recipient of it gets a 404, as for /progress/."""
-        return get_object_or_404(indicator_selectors.plans_of_own_units(self.request.user), pk=self.kwargs["id"])
+        return get_object_or_404(selectors.plans_of_own_units(self.request.user), pk=self.kwargs["id"])
 
 
 class PlanIndicatorList(_PlanMixin, generics.ListAPIView):
@@ -84,9 +54,9 @@ class PlanIndicatorList(_PlanMixin, generics.ListAPIView):
     pagination_class = None  # a plan has tens of indicators, never pages of them
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Indicator.objects.none()
-        return indicator_selectors.plan_indicators(self.plan())
+        return selectors.plan_indicators(self.plan())
 
     @extend_schema(responses={200: IndicatorSerializer(many=True), **NOT_FOUND})
     def get(self, request, *args, **kwargs):
@@ -95,9 +65,8 @@ class PlanIndicatorList(_PlanMixin, generics.ListAPIView):
     @extend_schema(request=IndicatorInputSerializer, responses={201: IndicatorSerializer, **WRITE_ERRORS})
     def post(self, request, *args, **kwargs):
         plan = self.plan()
-        body = IndicatorInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        indicator = indicators.indicator_save(plan=plan, by=request.user, **body.validated_data)
+        fields = checked_body(IndicatorInputSerializer, request)
+        indicator = services.indicator_save(plan=plan, by=request.user, **fields)
         return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,16 +77,14 @@ class PlanIndicatorDetail(_PlanMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "indicator_id"
 
     def get_queryset(self):
-        if _fake(self):
+        if schema_only(self):
             return Indicator.objects.none()
-        return indicator_selectors.plan_indicators(self.plan())
+        return selectors.plan_indicators(self.plan())
 
     def _save(self, request, partial):
         indicator = self.get_object()
-        body = IndicatorInputSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        indicator = indicators.indicator_save(plan=indicator.plan, by=request.user, indicator=indicator,
-                                              **body.validated_data)
+        fields = checked_body(IndicatorInputSerializer, request, partial=partial)
+        indicator = services.indicator_save(plan=indicator.plan, by=request.user, indicator=indicator, **fields)
         return Response(IndicatorSerializer(indicator).data)
 
     @extend_schema(responses={200: IndicatorSerializer, **NOT_FOUND})
@@ -134,7 +101,7 @@ class PlanIndicatorDetail(_PlanMixin, generics.RetrieveAPIView):
 
     @extend_schema(responses={204: None, **WRITE_ERRORS})
     def delete(self, request, *args, **kwargs):
-        indicators.indicator_delete(indicator=self.get_object(), by=request.user)
+        services.indicator_delete(indicator=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -155,7 +122,7 @@ class PlanIndicatorSummary(_PlanMixin, APIView):
             previous_id = request.query_params["previous"]
             if not previous_id.isdigit():
                 raise ValidationError({"previous": _("A plan id is a whole number.")})
-            previous = get_object_or_404(indicator_selectors.plans_of_own_units(request.user), pk=int(previous_id))
+            previous = get_object_or_404(selectors.plans_of_own_units(request.user), pk=int(previous_id))
         summary = plan_indicator_summary(self.own_plan(), previous=previous)
         return Response(IndicatorSummarySerializer(summary_data(summary)).data)
 
@@ -166,10 +133,10 @@ class PlanIndicatorExportXlsx(_PlanMixin, APIView):
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, **NOT_FOUND})
     def get(self, request, id):
         """The units × indicators matrix as an Excel workbook (issuing unit only)."""
-        from .indicator_exports import matrix_xlsx
+        from .exports import matrix_xlsx
 
         plan = self.own_plan()
-        return _file(matrix_xlsx(plan_indicator_summary(plan)), f"ket-qua-chi-tieu-{plan.pk}.xlsx", XLSX)
+        return file_response(matrix_xlsx(plan_indicator_summary(plan)), f"ket-qua-chi-tieu-{plan.pk}.xlsx", XLSX)
 
 
 class PlanIndicatorExportDocx(_PlanMixin, APIView):
@@ -178,11 +145,11 @@ class PlanIndicatorExportDocx(_PlanMixin, APIView):
     @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY, **NOT_FOUND})
     def get(self, request, id):
         """The "Kết quả thực hiện các chỉ tiêu" section as a Word document (issuing unit only)."""
-        from .indicator_exports import results_docx
+        from .exports import report_year, results_docx
 
         plan = self.own_plan()
         content = results_docx(plan_indicator_summary(plan), year=report_year(plan))
-        return _file(content, f"ket-qua-chi-tieu-{plan.pk}.docx", DOCX)
+        return file_response(content, f"ket-qua-chi-tieu-{plan.pk}.docx", DOCX)
 
 
 class _FiguresView(APIView):
@@ -216,20 +183,20 @@ class _FiguresView(APIView):
 class AssignmentFigures(_FiguresView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.assignment = get_object_or_404(selectors.assignments_visible_to(request.user), pk=kwargs["id"])
+        self.assignment = get_object_or_404(plan_selectors.assignments_visible_to(request.user), pk=kwargs["id"])
 
     def unit(self):
         return self.assignment.unit
 
     def entries(self):
-        return indicator_selectors.unit_entries(self.assignment)
+        return selectors.unit_entries(self.assignment)
 
     def editable(self):
-        return indicator_selectors.may_enter_figures(self.request.user, self.assignment)
+        return selectors.may_enter_figures(self.request.user, self.assignment)
 
     def store(self, entries, cutoff_date):
-        return indicators.indicator_values_set(assignment=self.assignment, by=self.request.user, entries=entries,
-                                               cutoff_date=cutoff_date)
+        return services.indicator_values_set(assignment=self.assignment, by=self.request.user, entries=entries,
+                                             cutoff_date=cutoff_date)
 
     @extend_schema(responses={200: FiguresSerializer, **NOT_FOUND})
     def get(self, request, id):
@@ -250,20 +217,20 @@ class AssignmentFigures(_FiguresView):
 class IssuerFigures(_FiguresView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.plan = get_object_or_404(indicator_selectors.plans_of_own_units(request.user), pk=kwargs["id"])
+        self.plan = get_object_or_404(selectors.plans_of_own_units(request.user), pk=kwargs["id"])
 
     def unit(self):
         return self.plan.issuing_unit
 
     def entries(self):
-        return indicator_selectors.issuer_entries(self.plan)
+        return selectors.issuer_entries(self.plan)
 
     def editable(self):
-        return indicator_selectors.may_enter_issuer_figures(self.request.user, self.plan)
+        return selectors.may_enter_issuer_figures(self.request.user, self.plan)
 
     def store(self, entries, cutoff_date):
-        return indicators.issuer_values_set(plan=self.plan, by=self.request.user, entries=entries,
-                                            cutoff_date=cutoff_date)
+        return services.issuer_values_set(plan=self.plan, by=self.request.user, entries=entries,
+                                          cutoff_date=cutoff_date)
 
     @extend_schema(responses={200: FiguresSerializer, **NOT_FOUND})
     def get(self, request, id):
@@ -282,9 +249,9 @@ class AssignmentFiguresTemplate(APIView):
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, **NOT_FOUND})
     def get(self, request, id):
         """The Excel template the unit fills in with its figures (uploaded on its assignment page)."""
-        from .indicator_excel import assignment_template
+        from .excel import assignment_template
 
-        assignment = get_object_or_404(selectors.assignments_visible_to(request.user), pk=id)
+        assignment = get_object_or_404(plan_selectors.assignments_visible_to(request.user), pk=id)
         filename = f"chi-tieu-{assignment.unit.code}-{assignment.plan_id}.xlsx"
-        return _file(assignment_template(assignment), filename, XLSX)
+        return file_response(assignment_template(assignment), filename, XLSX)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from .models import (
+from plans.models import (
     Aggregate,
     Assignment,
     Indicator,
@@ -16,7 +16,7 @@ from .models import (
     Plan,
     PlanState,
 )
-from .selectors import assignment_actions, plan_actions, user_unit_ids
+from plans.selectors import assignment_actions, plan_actions, user_unit_ids
 
 # Results exist from the moment the units can report.
 RESULT_PLAN_STATES = (PlanState.ISSUED, PlanState.CLOSED)

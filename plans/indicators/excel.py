@@ -21,10 +21,9 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.vi_format import parse_vi_number
+from plans.models import Aggregate, Assignment, Indicator, IndicatorAllocation, IndicatorKind, IndicatorValue
 
-from .indicators import indicator_values_set
-from .models import Aggregate, Assignment, Indicator, IndicatorAllocation, IndicatorKind, IndicatorValue
-from .services import _require
+from .services import indicator_values_set, require_permission
 
 SHEET = "Chỉ tiêu"
 META_SHEET = "_meta"
@@ -38,6 +37,7 @@ WHOLE_KINDS = (IndicatorKind.COUNT, IndicatorKind.RATIO, IndicatorKind.YES_NO)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # IndicatorValue columns are DecimalField(max_digits=18, decimal_places=4).
 MAX_FIGURE = Decimal(10) ** 14
+# The module's old name: changing the salt would refuse every template already downloaded.
 SIGNATURE_SALT = "plans.indicator_excel.template"
 
 KIND_NAMES = {"KH": "Kế hoạch", "HD": "Hướng dẫn", "CTr": "Chương trình", "CV": "Công văn",
@@ -222,7 +222,7 @@ def _shown(raw) -> str:
 
 def assignment_upload(*, assignment: Assignment, by, file) -> int:
     """Read a filled template into the unit's figures; all rows or none. Returns the rows kept."""
-    _require(by, "handle_assignments", assignment.unit, _("report figures"))
+    require_permission(by, "handle_assignments", assignment.unit, _("report figures"))
     workbook = _open(file)
     indicators = reported_indicators(assignment.plan)
     sheet = _checked_sheet(workbook, assignment, [i.code for i in indicators])

@@ -17,10 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .models import Aggregate, AssignmentState, Comparison, Indicator, IndicatorAllocation, IndicatorValue, Plan
+from plans.models import (
+    Aggregate,
+    AssignmentState,
+    Comparison,
+    Indicator,
+    IndicatorAllocation,
+    IndicatorKind,
+    IndicatorValue,
+    Plan,
+)
 
-NOT_MET, MET, EXCEEDED = "not_met", "met", "exceeded"
-VERDICT_LABELS = {NOT_MET: "không đạt chỉ tiêu", MET: "đạt chỉ tiêu", EXCEEDED: "vượt chỉ tiêu"}
+from .verdicts import EXCEEDED, MET, NOT_MET
 
 
 @dataclass
@@ -38,7 +46,15 @@ class Summary:
         return int(len(self.recipients) - len(set(reported) & set(self.recipients.index)))
 
 
+def is_percentage(row) -> bool:
+    """Whether an indicator's targets and results are percentages, whatever its unit of measure
+    says: its own kind, or a rule whose result is a share (Σ numerators ÷ Σ denominators, units
+    meeting ÷ units reporting). `row` is anything with "aggregate" and "kind": a frame row, a dict."""
+    return row["aggregate"] in (Aggregate.RATIO_OF_SUMS, Aggregate.ALL_UNITS) or row["kind"] == IndicatorKind.PERCENT
+
+
 def verdicts(results: pd.Series, targets: pd.Series, at_most: pd.Series) -> pd.Series:
+    """Verdict codes (plans.indicators.verdicts.Verdict), None where a result or a target is missing."""
     result, target = results.round(2), targets.round(2)
     below, above = result < target, result > target
     out = np.where(result.isna() | target.isna(), None,
