@@ -32,6 +32,7 @@ run: demo
 	PORT=$(PORT) HOST=$(HOST) $(VENV)/bin/honcho start
 
 test: install
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: install
@@ -43,6 +44,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -36,10 +36,9 @@ def units_of(user: User, *, on: datetime.date | None = None) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=unit_ids).select_related("level").order_by("path")
 
 
-def holders_of(unit: Unit, roles, *, on: datetime.date | None = None) -> QuerySet[User]:
-    """People holding any of `roles` in `unit` on a day: who to ask, whom to escalate to."""
-    positions = Position.objects.active_on(on).filter(unit=unit, role__in=list(roles))
-    return User.objects.filter(pk__in=positions.values("user_id"), is_active=True)
+def user_unit_ids(user: User) -> list[int]:
+    """Ids of the units where the person holds a position today."""
+    return list(Position.objects.active_on().filter(user=user).values_list("unit_id", flat=True).distinct())
 
 
 def delegated_by(user: User, unit: Unit, *, on: datetime.date | None = None) -> User | None:

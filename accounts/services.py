@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from .models import (
     LEADER_ROLES,
@@ -60,11 +60,6 @@ def unit_role_grant(*, perm: str, obj, unit: Unit, roles) -> None:
     """Give `perm` on `obj` to everyone who holds one of `roles` in `unit`, now or later."""
     for role in roles:
         assign_perm(perm, unit_role_group(unit=unit, role=role), obj)
-
-
-def unit_role_revoke(*, perm: str, obj, unit: Unit, roles) -> None:
-    for role in roles:
-        remove_perm(perm, unit_role_group(unit=unit, role=role), obj)
 
 
 def position_create(

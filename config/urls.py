@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", include("inspections.api_urls")),
     path("admin/", admin.site.urls),
     path("tep/", include("core.urls")),
+    # The inbox serves every flow but keeps the address officers have bookmarked.
+    path("ke-hoach/", include("workflows.urls")),
     path("ke-hoach/", include("plans.urls")),
     path("kiem-tra/", include("inspections.urls")),
     path("thong-bao/", include("notifications.urls")),

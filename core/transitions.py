@@ -4,10 +4,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_fsm import can_proceed
 
-from accounts.selectors import delegated_by
-
 from .errors import TransitionNotAllowed
 from .models import TransitionLog
+
+
+# (person, unit) → the leader they stand in for there, or None. Set by accounts (delegation,
+# ủy quyền) from its AppConfig.ready(): core knows no project app.
+_delegation = None
+
+
+def register_delegation(resolver) -> None:
+    global _delegation
+    _delegation = resolver
 
 
 def history_of(obj):
@@ -48,7 +56,7 @@ def apply(obj, transition: str, *, by, comment: str = "", label: str | None = No
     if not can_proceed(method):
         raise TransitionNotAllowed(obj, label or transition)
     source = obj.state
-    on_behalf_of = delegated_by(by, acting_unit) if acting_unit is not None else None
+    on_behalf_of = _delegation(by, acting_unit) if acting_unit is not None and _delegation else None
     method(**kwargs)
     obj.save()
     return transition_log(obj=obj, transition=transition, source=source, by=by, comment=comment,

@@ -22,7 +22,6 @@ from django.utils import timezone
 from accounts.models import LEADER_ROLES, Position, Role
 from accounts.selectors import deputies_of
 from core.models import TransitionLog
-from inspections.models import TeamMember, TeamRole
 from notifications.services import Recipient
 
 from .models import Level
@@ -33,7 +32,7 @@ LEADS = frozenset({*LEADER_ROLES, Role.INSPECTION_CHAIR})  # who may approve: a 
 
 
 class Directory:
-    """The positions, approvers, team heads and delegations a batch needs: four queries."""
+    """The positions, approvers, contacts of unit-less rows and delegations a batch needs: four queries."""
 
     def __init__(self, step, candidates, *, today=None):
         today = today or timezone.localdate()
@@ -64,14 +63,11 @@ class Directory:
         # The latest approval wins; a deputy's approval is the absent leader's responsibility.
         self.approvers = {object_id: on_behalf_of or by for object_id, by, on_behalf_of in approvals}
 
-        outside = {c.inspection_id for c in candidates if c.unit_id is None and c.inspection_id}
-        self.team_heads = dict(
-            TeamMember.objects.filter(inspection_id__in=outside, role=TeamRole.HEAD)
-            .values_list("inspection_id", "user_id")
-        ) if outside else {}
+        without_unit = {c.group_id for c in candidates if c.unit_id is None and c.group_id}
+        self.contacts = step.contacts(without_unit) if without_unit else {}
 
         everyone = {u for users in self.holders.values() for u in users} | set(self.approvers.values()) \
-            | set(self.team_heads.values())
+            | set(self.contacts.values())
         self.deputies = deputies_of(everyone, on=today)
 
     def _of(self, unit_id, *roles) -> list[int]:
@@ -85,15 +81,15 @@ class Directory:
 
     def people(self, c, level: str) -> list[int]:
         if level in (Level.REMINDER, Level.OVERDUE) and c.unit_id is None:
-            head = self.team_heads.get(c.inspection_id)
-            return [head] if head else []
+            contact = self.contacts.get(c.group_id)
+            return [contact] if contact else []
         if level == Level.REMINDER:
             return self._of(c.unit_id, *UNIT_STAFF)
         if level == Level.OVERDUE:
             return self._of(c.unit_id, Role.SECRETARY) or self._of(c.unit_id, Role.DEPUTY_SECRETARY)
         if level == Level.LEVEL2:
-            if c.inspection_id:
-                heads = self._of(c.issuing_unit_id, Role.INSPECTION_CHAIR)
+            if self.step.level2_role:
+                heads = self._of(c.issuing_unit_id, self.step.level2_role)
             else:
                 heads = self.department_heads.get(c.department_id, []) if c.department_id else []
             return [*heads, *self._leader_in_charge(c)]

@@ -33,7 +33,7 @@ from .messages import KIND, title_and_body
 from .models import DeadlineEvent, Level
 from .policy import LevelClock, horizons, policies
 from .recipients import Directory
-from .steps import STEPS
+from .steps import steps
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def deadlines_sweep(*, now=None, batch_size: int = BATCH_SIZE) -> SweepResult:
     with translation.override(settings.LANGUAGE_CODE):
         all_policies = policies()
         until = horizons(now, all_policies)
-        for step in STEPS:
+        for step in steps():
             policy = all_policies[step.kind]
             candidates = step.candidates(until[step.kind])
             if not candidates:

@@ -7,12 +7,6 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self):
-        from core.attachments import register_owner
+        from .registration import register
 
-        from .models import Finding, InspectionTarget, RemediationReport
-        from .selectors import findings_visible_to, remediation_reports_visible_to, targets_visible_to
-
-        # Evidence follows its finding: a target sees it only once its conclusion is issued.
-        register_owner(Finding, findings_visible_to)
-        register_owner(InspectionTarget, targets_visible_to)
-        register_owner(RemediationReport, remediation_reports_visible_to)
+        register()

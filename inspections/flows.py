@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from workflows.flows import _link
+from workflows.engine import link_subject
 
 from .models import ConclusionState, InspectionState, RemediationState
 
@@ -56,7 +56,7 @@ class InspectionDecisionFlow(flow.Flow):
     process_title = _("Inspection decision")
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(_link).Next(this.approve)
+    start = flow.StartHandle(link_subject).Next(this.approve)
     approve = (
         flow.ManualTask(task_title=_("Approve the inspection decision"))
         .Permission("accounts.approve_inspections", obj=_issuing_unit)
@@ -79,7 +79,7 @@ class InspectionTargetFlow(flow.Flow):
     process_title = _("Inspection of a unit")
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(_link).Next(this.self_report)
+    start = flow.StartHandle(link_subject).Next(this.self_report)
     self_report = (
         flow.ManualTask(task_title=_("Send the self-report"))
         .Permission(_target_owner_permission, obj=_target_owner)
@@ -112,7 +112,7 @@ class RemediationFlow(flow.Flow):
     process_title = _("Remediation")
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(_link).Next(this.report)
+    start = flow.StartHandle(link_subject).Next(this.report)
     report = (
         flow.ManualTask(task_title=_("Report the remediation"))
         .Permission(_remediation_owner_permission, obj=_remediation_owner)

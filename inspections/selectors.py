@@ -12,8 +12,9 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermission
 
 from accounts.models import Unit
+from accounts.selectors import user_unit_ids
+from core.rules import allowed
 from core.transitions import history_of
-from plans.selectors import user_unit_ids
 
 from .models import (
     ISSUED_INSPECTION_STATES,
@@ -28,6 +29,7 @@ from .models import (
     RemediationState,
     TeamMember,
 )
+from .rules import INSPECTION_RULES, REMEDIATION_RULES, TARGET_RULES
 
 ISSUER_PERMISSIONS = ("draft_inspections", "approve_inspections")
 
@@ -130,10 +132,6 @@ def remediation_reports_visible_to(user) -> QuerySet[RemediationReport]:
     return RemediationReport.objects.filter(remediation__in=remediations_visible_to(user).values("pk"))
 
 
-def target_findings(target: InspectionTarget) -> QuerySet[Finding]:
-    return target.findings.select_related("recorded_by", "corrects").order_by("recorded_at", "pk")
-
-
 PUBLIC_TRANSITIONS = ("approve", "notify", "submit_self_report", "issue", "conclude", "close", "report", "verify",
                       "reopen")
 
@@ -147,58 +145,15 @@ def history_for(user, obj, inspection: Inspection):
 
 
 def inspection_actions(user, inspection: Inspection) -> set[str]:
-    unit = inspection.programme.issuing_unit
-    actions = set()
-    if inspection.state == "draft" and user.has_perm("accounts.draft_inspections", unit):
-        actions |= {"edit", "submit"}
-    if inspection.state == "awaiting_approval" and user.has_perm("accounts.approve_inspections", unit):
-        actions |= {"approve", "return"}
-    return actions
+    return allowed(INSPECTION_RULES, user, inspection)
 
 
 def target_actions(user, target: InspectionTarget) -> set[str]:
-    inspection = target.inspection
-    unit = inspection.programme.issuing_unit
-    actions = set()
-    conclusion = getattr(target, "conclusion", None)
-    issued = conclusion is not None and conclusion.state == ConclusionState.ISSUED
-    team = is_team_member(user, inspection)
-    if target.state == "notified":
-        owner = team if target.is_outside else user.has_perm("accounts.handle_assignments", target.unit)
-        if owner:
-            actions.add("self_report")
-    if team and inspection.state == "in_progress" and not issued and target.state in ("notified", "self_reported"):
-        actions.add("record_finding")
-    if team and issued:
-        actions.add("correct_finding")
-    head = is_team_head(user, inspection)
-    if head and target.state in ("notified", "self_reported") and (conclusion is None or conclusion.state == "draft"):
-        actions.add("edit_conclusion")
-        if target.state == "self_reported" and conclusion is not None:
-            actions.add("submit_conclusion")
-    if conclusion is not None and user.has_perm("accounts.approve_inspections", unit):
-        if conclusion.state == "awaiting_approval":
-            actions |= {"approve_conclusion", "return_conclusion"}
-        if conclusion.state == "approved":
-            actions.add("issue_conclusion")
-    return actions
+    return allowed(TARGET_RULES, user, target)
 
 
 def remediation_actions(user, remediation: Remediation) -> set[str]:
-    target = remediation.target
-    inspection = target.inspection
-    actions = set()
-    if remediation.state == RemediationState.OPEN:
-        owner = is_team_member(user, inspection) if target.is_outside else user.has_perm(
-            "accounts.handle_assignments", target.unit
-        )
-        if owner:
-            actions.add("report")
-    if remediation.state == RemediationState.REPORTED and user.has_perm(
-        "accounts.draft_inspections", inspection.programme.issuing_unit
-    ):
-        actions |= {"verify", "reopen"}
-    return actions
+    return allowed(REMEDIATION_RULES, user, remediation)
 
 
 def dashboard(user, *, unit: Unit, year: int) -> dict:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from core import transitions
-from core.errors import ActionForbidden
 from core.numbering import number_next
+from core.rules import require
 from workflows import engine
 
 from .flows import InspectionDecisionFlow, InspectionTargetFlow, RemediationFlow
@@ -33,15 +33,11 @@ from .models import (
     TeamMember,
     TeamRole,
 )
+from .rules import DRAFTING, FINDING_RULES, INSPECTION_RULES, REMEDIATION_RULES, TARGET_RULES
 
 CONCLUSION_KIND_CODE = "TB"  # thông báo kết luận
 EDITABLE_FIELDS = ("kind", "subject", "content", "legal_basis", "checked_plan", "starts_on", "ends_on",
                    "self_report_due", "decision_kind")
-
-
-def _require(user, perm: str, obj, action: str):
-    if not user.has_perm(perm, obj):
-        raise ActionForbidden(_("You may not %(action)s.") % {"action": action})
 
 
 def _require_text(value: str, field: str, message: str):
@@ -52,7 +48,7 @@ def _require_text(value: str, field: str, message: str):
 # Programmes ---------------------------------------------------------------------------------
 
 def programme_create(*, by, issuing_unit, year: int, title: str, department=None, note: str = "") -> Programme:
-    _require(by, "accounts.draft_inspections", issuing_unit, _("draft inspection programmes of this unit"))
+    require(DRAFTING, "programme", by, issuing_unit)
     errors = {}
     if department is not None and department.unit_id != issuing_unit.pk:
         errors["department"] = _("The department does not belong to the issuing unit.")
@@ -134,7 +130,7 @@ def _targets_set(inspection: Inspection, target_units, outside_bodies):
 
 def inspection_create(*, by, programme: Programme, team, target_units=(), outside_bodies=(), **fields) -> Inspection:
     """`team` is a list of (user, TeamRole, from_unit or None)."""
-    _require(by, "accounts.draft_inspections", programme.issuing_unit, _("draft inspections of this unit"))
+    require(DRAFTING, "inspection", by, programme.issuing_unit)
     inspection = Inspection(programme=programme, created_by=by,
                             **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     outside_bodies = [name for name in outside_bodies if name.strip()]
@@ -150,7 +146,7 @@ def inspection_update(*, inspection: Inspection, by, team=None, target_units=Non
                       **fields) -> Inspection:
     with transaction.atomic():
         inspection = transitions.lock(Inspection, inspection.pk)
-        _require(by, "accounts.draft_inspections", inspection.programme.issuing_unit, _("edit inspections"))
+        require(INSPECTION_RULES, "edit", by, inspection)
         if inspection.state != InspectionState.DRAFT:
             raise ValidationError(_("Only a draft decision can be edited."))
         for name, value in fields.items():
@@ -176,7 +172,7 @@ def inspection_update(*, inspection: Inspection, by, team=None, target_units=Non
 def inspection_submit(*, inspection: Inspection, by, comment: str = "") -> Inspection:
     with transaction.atomic():
         inspection = transitions.lock(Inspection, inspection.pk)
-        _require(by, "accounts.draft_inspections", inspection.programme.issuing_unit, _("submit inspections"))
+        require(INSPECTION_RULES, "submit", by, inspection)
         transitions.apply(inspection, "submit", by=by, comment=comment, label=_("submit"))
         if inspection.process_id is None:
             InspectionDecisionFlow.start.run(subject=inspection)
@@ -189,7 +185,7 @@ def inspection_return(*, inspection: Inspection, by, comment: str) -> Inspection
     _require_text(comment, "comment", _("A comment is required to return it."))
     with transaction.atomic():
         inspection = transitions.lock(Inspection, inspection.pk)
-        _require(by, "accounts.approve_inspections", inspection.programme.issuing_unit, _("return inspections"))
+        require(INSPECTION_RULES, "return", by, inspection)
         transitions.apply(inspection, "return_to_draft", by=by, comment=comment, label=_("return"),
                           acting_unit=inspection.programme.issuing_unit)
         engine.complete(inspection.process, InspectionDecisionFlow.approve, by=by)
@@ -201,7 +197,7 @@ def inspection_approve(*, inspection: Inspection, by, comment: str = "") -> Insp
     with transaction.atomic():
         inspection = transitions.lock(Inspection, inspection.pk)
         programme = inspection.programme
-        _require(by, "accounts.approve_inspections", programme.issuing_unit, _("approve inspections"))
+        require(INSPECTION_RULES, "approve", by, inspection)
         now = timezone.now()
         number = None
         if inspection.state == InspectionState.AWAITING_APPROVAL:
@@ -218,20 +214,13 @@ def inspection_approve(*, inspection: Inspection, by, comment: str = "") -> Insp
 
 # Targets: self-report and findings ----------------------------------------------------------
 
-def _require_target_owner(by, target: InspectionTarget, action: str):
-    if target.is_outside:
-        _require(by, "inspections.record_findings", target.inspection, action)
-    else:
-        _require(by, "accounts.handle_assignments", target.unit, action)
-
-
 def target_self_report(*, target: InspectionTarget, by, text: str, files=()) -> InspectionTarget:
     from core.attachments import attachments_add
 
     _require_text(text, "text", _("The self-report cannot be empty."))
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, target.pk)
-        _require_target_owner(by, target, _("send this unit's self-report"))
+        require(TARGET_RULES, "self_report", by, target)
         transitions.apply(target, "submit_self_report", by=by, label=_("send the self-report"), text=text,
                           author=by, at=timezone.now())
         if files:
@@ -266,7 +255,7 @@ def finding_record(*, target: InspectionTarget, by, category: str, description: 
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, target.pk)
         inspection = target.inspection
-        _require(by, "inspections.record_findings", inspection, _("record findings of this inspection"))
+        require(TARGET_RULES, "record_finding", by, target)
         _validate_finding(category, severity, description)
         issued = _conclusion_issued(target)
         if corrects is not None:
@@ -288,7 +277,7 @@ def finding_record(*, target: InspectionTarget, by, category: str, description: 
 def finding_update(*, finding: Finding, by, category: str, description: str, severity: str = "") -> Finding:
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, finding.target_id)
-        _require(by, "inspections.record_findings", target.inspection, _("edit findings of this inspection"))
+        require(FINDING_RULES, "edit", by, target)
         _validate_finding(category, severity, description)
         if _conclusion_issued(target):
             raise ValidationError(_("The conclusion has been issued: a finding can no longer be changed. "
@@ -314,7 +303,7 @@ def conclusion_save(*, target: InspectionTarget, by, text: str, recommendations=
         _validate_recommendations(recommendations)
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, target.pk)
-        _require(by, "inspections.draft_conclusions", target.inspection, _("draft the conclusion"))
+        require(TARGET_RULES, "edit_conclusion", by, target)
         if target.state not in (TargetState.NOTIFIED, TargetState.SELF_REPORTED):
             raise ValidationError(_("The conclusion is drafted once the decision has been issued."))
         conclusion = Conclusion.objects.select_for_update().filter(target=target).first()
@@ -338,7 +327,7 @@ def conclusion_submit(*, conclusion: Conclusion, by, comment: str = "") -> Concl
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, conclusion.target_id)
         conclusion = transitions.lock(Conclusion, conclusion.pk)
-        _require(by, "inspections.draft_conclusions", target.inspection, _("submit the conclusion"))
+        require(TARGET_RULES, "submit_conclusion", by, target)
         if target.state != TargetState.SELF_REPORTED:
             raise ValidationError(_("The unit's self-report comes before the conclusion."))
         _require_text(conclusion.text, "text", _("The conclusion is empty."))
@@ -352,8 +341,7 @@ def conclusion_return(*, conclusion: Conclusion, by, comment: str) -> Conclusion
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, conclusion.target_id)
         conclusion = transitions.lock(Conclusion, conclusion.pk)
-        _require(by, "accounts.approve_inspections", target.inspection.programme.issuing_unit,
-                 _("return conclusions"))
+        require(TARGET_RULES, "return_conclusion", by, target)
         transitions.apply(conclusion, "return_to_draft", by=by, comment=comment, label=_("return"),
                           acting_unit=target.inspection.programme.issuing_unit)
         engine.complete(target.process, InspectionTargetFlow.approve_conclusion, by=by)
@@ -364,8 +352,7 @@ def conclusion_approve(*, conclusion: Conclusion, by, comment: str = "") -> Conc
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, conclusion.target_id)
         conclusion = transitions.lock(Conclusion, conclusion.pk)
-        _require(by, "accounts.approve_inspections", target.inspection.programme.issuing_unit,
-                 _("approve conclusions"))
+        require(TARGET_RULES, "approve_conclusion", by, target)
         transitions.apply(conclusion, "approve", by=by, comment=comment, label=_("approve"),
                           acting_unit=target.inspection.programme.issuing_unit)
         engine.complete(target.process, InspectionTargetFlow.approve_conclusion, by=by)
@@ -379,7 +366,7 @@ def conclusion_issue(*, conclusion: Conclusion, by, comment: str = "") -> Conclu
         target = transitions.lock(InspectionTarget, conclusion.target_id)
         conclusion = transitions.lock(Conclusion, conclusion.pk)
         programme = inspection.programme
-        _require(by, "accounts.approve_inspections", programme.issuing_unit, _("issue conclusions"))
+        require(TARGET_RULES, "issue_conclusion", by, target)
         now = timezone.now()
         number = None
         if conclusion.state == ConclusionState.APPROVED:
@@ -420,7 +407,7 @@ def remediation_report(*, remediation: Remediation, by, text: str, files=()) -> 
     _require_text(text, "text", _("The remediation report cannot be empty."))
     with transaction.atomic():
         remediation = transitions.lock(Remediation, remediation.pk)
-        _require_target_owner(by, remediation.target, _("report this remediation"))
+        require(REMEDIATION_RULES, "report", by, remediation)
         transitions.apply(remediation, "report", by=by, label=_("report"), at=timezone.now())
         report = RemediationReport.objects.create(remediation=remediation, version=remediation.reports.count() + 1,
                                                   text=text, submitted_by=by)
@@ -435,7 +422,7 @@ def remediation_verify(*, remediation: Remediation, by, comment: str = "") -> Re
         inspection = transitions.lock(Inspection, remediation.target.inspection_id)
         target = transitions.lock(InspectionTarget, remediation.target_id)
         remediation = transitions.lock(Remediation, remediation.pk)
-        _require(by, "accounts.draft_inspections", inspection.programme.issuing_unit, _("verify remediation"))
+        require(REMEDIATION_RULES, "verify", by, remediation)
         transitions.apply(remediation, "verify", by=by, comment=comment, label=_("verify"), at=timezone.now())
         engine.complete(remediation.process, RemediationFlow.verify, by=by)
         if not target.remediations.exclude(state=RemediationState.VERIFIED).exists():
@@ -449,8 +436,7 @@ def remediation_reopen(*, remediation: Remediation, by, comment: str) -> Remedia
     _require_text(comment, "comment", _("Say what is still missing."))
     with transaction.atomic():
         remediation = transitions.lock(Remediation, remediation.pk)
-        _require(by, "accounts.draft_inspections", remediation.target.inspection.programme.issuing_unit,
-                 _("reopen remediation"))
+        require(REMEDIATION_RULES, "reopen", by, remediation)
         transitions.apply(remediation, "reopen", by=by, comment=comment, label=_("reopen"))
         engine.complete(remediation.process, RemediationFlow.verify, by=by)
     return remediation

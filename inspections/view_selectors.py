@@ -5,7 +5,8 @@ from django.db.models import Count, QuerySet
 from accounts.models import Unit
 from accounts.selectors import unit_subtree, units_of
 from plans.models import Plan
-from plans.selectors import plans_visible_to, user_unit_ids
+from accounts.selectors import user_unit_ids
+from plans.selectors import plans_visible_to
 
 from . import selectors
 from .models import Inspection, InspectionTarget, Programme

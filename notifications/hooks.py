@@ -14,7 +14,8 @@ from . import events
 logger = logging.getLogger(__name__)
 
 
-def _guarded(label, handler, obj):
+def guarded(label, handler, obj):
+    """Run `handler(obj)` in a savepoint; log a failure instead of raising it."""
     try:
         with transaction.atomic():
             handler(obj)
@@ -25,15 +26,9 @@ def _guarded(label, handler, obj):
 def task_saved(sender, instance, created, raw=False, **kwargs):
     # viewflow creates a human task with its permission already set, in one save.
     if created and not raw and instance.flow_task_type == "HUMAN" and instance.status == STATUS.NEW:
-        _guarded(f"task {instance.pk}", events.task_created, instance)
+        guarded(f"task {instance.pk}", events.task_created, instance)
 
 
 def transition_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        _guarded(f"history entry {instance.pk}", events.transition_logged, instance)
-
-
-def assignments_started(assignments):
-    """Called by workflows.engine after the bulk start: those tasks fire no signal."""
-    if assignments:
-        _guarded(f"the assignments of plan {assignments[0].plan_id}", events.assignments_started, assignments)
+        guarded(f"history entry {instance.pk}", events.transition_logged, instance)

@@ -1,13 +1,14 @@
 """Who may take a workflow task: members of the groups that hold the task's guardian object
 permission on the task's object (the unit's role groups, an inspection team's groups).
-The same rule as plans.selectors.inbox_tasks, read the other way round: from the grant to people."""
+The same rule as workflows.inbox.inbox_tasks, read the other way round: from the grant to people."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from guardian.models import GroupObjectPermission
 
-from accounts.models import Position, Role, Unit, UnitRoleGroup
+from accounts.models import Position, Unit, UnitRoleGroup
 from accounts.selectors import deputies_of
+from workflows import registry as flows
 
 from .services import Recipient
 
@@ -43,20 +44,12 @@ def task_recipients(task) -> list[Recipient]:
         .values_list("group_id", flat=True)
     )
     members = get_user_model().groups.through.objects.filter(group_id__in=group_ids, user__is_active=True)
-    if task.owner_permission == "accounts.review_plans":
-        # A department's drafts go to that department's head only (as in the inbox).
-        department_id = _plan_department_id(task)
-        if department_id is not None:
-            heads = Position.objects.active_on().filter(role=Role.DEPARTMENT_HEAD, department_id=department_id)
-            members = members.filter(user_id__in=heads.values("user_id"))
+    rule = flows.queue_rule(task.owner_permission)
+    if rule is not None:  # of the permission's holders only some may take this task (as in the inbox)
+        members = rule.narrow_recipients(task, members)
     pairs = list(members.values_list("user_id", "group_id"))
     user_ids = list(dict.fromkeys(user_id for user_id, _ in pairs))
     return _mark_deputies(user_ids, pairs)
-
-
-def _plan_department_id(task):
-    plan = getattr(task.process, "plan", None)
-    return plan.department_id if plan is not None else None
 
 
 def _mark_deputies(user_ids: list[int], pairs) -> list[Recipient]:

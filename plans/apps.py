@@ -7,11 +7,6 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self):
-        from core.attachments import register_owner
+        from .registration import register
 
-        from .models import Plan, Report
-        from .selectors import plans_visible_to, reports_visible_to
-
-        # Whoever sees a plan or a report sees its files; nobody else does.
-        register_owner(Plan, plans_visible_to)
-        register_owner(Report, reports_visible_to)
+        register()

@@ -6,22 +6,18 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from guardian.models import GroupObjectPermission
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Position, Role
+from accounts.selectors import user_unit_ids
+from core.rules import allowed
 from core.text import fold
 from core.transitions import history_of
 
 from .models import Assignment, AssignmentState, Plan, PlanState, Report
+from .rules import ASSIGNMENT_RULES, PLAN_RULES
 
 # Shorter than the default 3 days given to confirm receipt, so new work does not start amber.
 NEAR_DUE = datetime.timedelta(days=2)
-
-
-def user_unit_ids(user) -> list[int]:
-    return list(Position.objects.active_on().filter(user=user).values_list("unit_id", flat=True).distinct())
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -89,6 +85,18 @@ def due_class(assignment: Assignment, now=None) -> str:
     return "not-started" if assignment.state == AssignmentState.SENT else "in-time"
 
 
+# due_class's groups as people read them; the CSS classes are the codes (app.css, "Status colours").
+STATUS_LABELS = {
+    "done": gettext_lazy("Done on time"),
+    "done-late": gettext_lazy("Done late"),
+    "in-time": gettext_lazy("In progress, in time"),
+    "near-due": gettext_lazy("Near due"),
+    "not-started": gettext_lazy("Not started"),
+    "overdue": gettext_lazy("Overdue"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
+
+
 def plan_rollup(plan: Plan) -> dict[int, dict[str, int]]:
     """For each assignment of `plan`, the states of its implementing plans' assignments."""
     rows = (
@@ -101,45 +109,6 @@ def plan_rollup(plan: Plan) -> dict[int, dict[str, int]]:
     for row in rows:
         rollup.setdefault(row["plan__parent_assignment_id"], {})[row["state"]] = row["n"]
     return rollup
-
-
-def inbox_tasks(user) -> QuerySet[Task]:
-    """Việc cần xử lý: open human tasks of the user's units' queues, and tasks the user holds.
-
-    The queue test is on (permission, unit) pairs taken from the user's unit-role groups,
-    a handful per person, instead of viewflow's per-object permission scan.
-    """
-    # Unit grants of the person's unit-role groups, and object grants such as an inspection team's.
-    pairs = GroupObjectPermission.objects.filter(group__user=user).values_list(
-        "content_type__app_label", "permission__codename", "object_pk"
-    )
-    # A department's drafts are reviewed by that department's head only, not every head of the unit.
-    headed = Position.objects.active_on().filter(user=user, role=Role.DEPARTMENT_HEAD).values("department_id")
-    own_department = Q(process__plan__department__isnull=True) | Q(process__plan__department_id__in=headed)
-    queue = Q()
-    for app_label, codename, object_pk in pairs:
-        pair = Q(owner_permission=f"{app_label}.{codename}", owner_permission_obj_pk=object_pk)
-        queue |= pair & own_department if codename == "review_plans" else pair
-    mine = Q(owner=user, status=STATUS.ASSIGNED)
-    condition = mine | (queue & Q(status=STATUS.NEW)) if queue else mine
-    return (
-        Task.objects.filter(condition, flow_task_type="HUMAN")
-        .select_related(
-            "process__plan__issuing_unit", "process__assignment__plan", "process__assignment__unit",
-            "process__inspection__programme__issuing_unit", "process__inspection_target__unit",
-            "process__inspection_target__inspection", "process__remediation__target__unit",
-            "process__remediation__recommendation",
-        )
-        .order_by("created")
-    )
-
-
-def is_department_head(user, plan) -> bool:
-    if plan.department_id is None:
-        return True
-    return Position.objects.active_on().filter(
-        user=user, unit_id=plan.issuing_unit_id, department_id=plan.department_id, role=Role.DEPARTMENT_HEAD
-    ).exists()
 
 
 PUBLIC_PLAN_TRANSITIONS = ("issue", "revoke", "close")
@@ -155,31 +124,9 @@ def plan_history_for(user, plan: Plan):
 
 
 def plan_actions(user, plan: Plan) -> set[str]:
-    """Which actions the UI and API offer this person on this plan now."""
-    unit = plan.issuing_unit
-    has = lambda codename: user.has_perm(f"accounts.{codename}", unit)  # noqa: E731
-    actions = set()
-    if plan.state == PlanState.DRAFT and has("draft_plans"):
-        actions |= {"edit", "submit"}
-    if plan.state == PlanState.UNDER_REVIEW and has("review_plans") and is_department_head(user, plan):
-        actions |= {"review", "return"}
-    if plan.state == PlanState.AWAITING_APPROVAL and has("approve_plans"):
-        actions |= {"approve", "return"}
-    if plan.state == PlanState.APPROVED and has("issue_plans"):
-        actions.add("issue")
-    if plan.state == PlanState.ISSUED and has("approve_plans"):
-        actions.add("revoke")
-    return actions
+    """Which actions the UI and API offer this person on this plan now (plans.rules)."""
+    return allowed(PLAN_RULES, user, plan)
 
 
 def assignment_actions(user, assignment: Assignment) -> set[str]:
-    actions = set()
-    if assignment.state == "sent" and user.has_perm("accounts.handle_assignments", assignment.unit):
-        actions.add("receive")
-    if assignment.state == "received" and user.has_perm("accounts.handle_assignments", assignment.unit):
-        actions.add("report")
-    if assignment.state == "received" and user.has_perm("accounts.draft_plans", assignment.unit):
-        actions.add("draft_implementing_plan")
-    if assignment.state == "reported" and user.has_perm("accounts.review_reports", assignment.plan.issuing_unit):
-        actions |= {"accept", "return"}
-    return actions
+    return allowed(ASSIGNMENT_RULES, user, assignment)

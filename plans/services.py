@@ -8,25 +8,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import transitions
-from core.errors import ActionForbidden
+from core import attachments, rules, transitions
 from core.models import TransitionLog
 from core.numbering import number_next
 from deadlines.policy import receipt_due_from
 from workflows import engine
-from workflows.flows import AssignmentFlow, PlanApprovalFlow
 
+from . import fanout
+from .flows import AssignmentFlow, PlanApprovalFlow
 from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Plan, PlanState, Report
-from .selectors import is_department_head
+from .rules import ASSIGNMENT_RULES, DRAFTING, PLAN_RULES
 
 EDITABLE_FIELDS = (
     "kind", "subject", "body", "period_start", "period_end", "receipt_due", "report_due", "department",
 )
 
 
-def _require(user, codename: str, unit, action: str):
-    if not user.has_perm(f"accounts.{codename}", unit):
-        raise ActionForbidden(_("You may not %(action)s for %(unit)s.") % {"action": action, "unit": unit})
+def _require(action: str, user, obj):
+    rules.require(ASSIGNMENT_RULES if isinstance(obj, Assignment) else PLAN_RULES, action, user, obj)
+
+
+def _attach(owner, files, by):
+    if files:
+        attachments.attachments_add(owner=owner, files=files, by=by)
 
 
 def _require_comment(comment: str):
@@ -55,8 +59,10 @@ def _validate_plan(plan: Plan, recipients):
         raise ValidationError(errors)
 
 
-def plan_create(*, by, issuing_unit, subject, report_due, recipients=(), parent_assignment=None, **fields) -> Plan:
-    _require(by, "draft_plans", issuing_unit, _("draft plans"))
+def plan_create(*, by, issuing_unit, subject, report_due, recipients=(), parent_assignment=None, files=(),
+                **fields) -> Plan:
+    """A new draft; its files are saved with it or not at all."""
+    rules.require(DRAFTING, "draft", by, issuing_unit)
     if parent_assignment is not None and parent_assignment.unit_id != issuing_unit.pk:
         raise ValidationError({"parent_assignment": _("An implementing plan belongs to the assigned unit.")})
     received = Assignment.objects.filter(pk=getattr(parent_assignment, "pk", None), state=AssignmentState.RECEIVED)
@@ -70,13 +76,14 @@ def plan_create(*, by, issuing_unit, subject, report_due, recipients=(), parent_
     with transaction.atomic():
         plan.save()
         plan.recipients.set(recipients)
+        _attach(plan, files, by)
     return plan
 
 
-def plan_update(*, plan: Plan, by, recipients=None, **fields) -> Plan:
+def plan_update(*, plan: Plan, by, recipients=None, files=(), **fields) -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "draft_plans", plan.issuing_unit, _("edit plans"))
+        _require("edit", by, plan)
         if plan.state != PlanState.DRAFT:
             raise ValidationError(_("Only a draft can be edited."))
         for name, value in fields.items():
@@ -87,18 +94,19 @@ def plan_update(*, plan: Plan, by, recipients=None, **fields) -> Plan:
         plan.save()
         if recipients is not None:
             plan.recipients.set(recipients)
+        _attach(plan, files, by)
     return plan
 
 
 def plan_submit(*, plan: Plan, by, comment: str = "") -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "draft_plans", plan.issuing_unit, _("submit plans"))
+        _require("submit", by, plan)
         if plan.state == PlanState.DRAFT and not plan.recipients.exists():
             raise ValidationError({"recipients": _("Choose at least one recipient unit.")})
         transitions.apply(plan, "submit", by=by, comment=comment, label=_("submit"))
         if plan.process_id is None:
-            engine.plan_process_start(plan)
+            PlanApprovalFlow.start.run(subject=plan)
         else:
             engine.complete(plan.process, PlanApprovalFlow.rework, by=by)
     return plan
@@ -108,9 +116,7 @@ def plan_review(*, plan: Plan, by, comment: str = "") -> Plan:
     """The department head passes the draft on to the leader."""
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "review_plans", plan.issuing_unit, _("review drafts"))
-        if not is_department_head(by, plan):
-            raise ActionForbidden(_("Only the head of %(dept)s reviews its drafts.") % {"dept": plan.department})
+        _require("review", by, plan)
         transitions.apply(plan, "review", by=by, comment=comment, label=_("forward for approval"))
         engine.complete(plan.process, PlanApprovalFlow.review, by=by)
     return plan
@@ -119,7 +125,7 @@ def plan_review(*, plan: Plan, by, comment: str = "") -> Plan:
 def plan_approve(*, plan: Plan, by, comment: str = "") -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "approve_plans", plan.issuing_unit, _("approve plans"))
+        _require("approve", by, plan)
         transitions.apply(plan, "approve", by=by, comment=comment, label=_("approve"), acting_unit=plan.issuing_unit)
         engine.complete(plan.process, PlanApprovalFlow.approve, by=by)
     return plan
@@ -130,14 +136,8 @@ def plan_return(*, plan: Plan, by, comment: str) -> Plan:
     _require_comment(comment)
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        if plan.state == PlanState.UNDER_REVIEW:
-            _require(by, "review_plans", plan.issuing_unit, _("return drafts"))
-            if not is_department_head(by, plan):
-                raise ActionForbidden(_("Only the head of %(dept)s reviews its drafts.") % {"dept": plan.department})
-            node = PlanApprovalFlow.review
-        else:
-            _require(by, "approve_plans", plan.issuing_unit, _("return drafts"))
-            node = PlanApprovalFlow.approve
+        _require("return", by, plan)
+        node = PlanApprovalFlow.review if plan.state == PlanState.UNDER_REVIEW else PlanApprovalFlow.approve
         leader_step = node is PlanApprovalFlow.approve
         transitions.apply(plan, "return_to_draft", by=by, comment=comment, label=_("return"),
                           acting_unit=plan.issuing_unit if leader_step else None)
@@ -152,7 +152,7 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
     """
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "issue_plans", plan.issuing_unit, _("issue plans"))
+        _require("issue", by, plan)
         now = timezone.now()
         recipients = list(plan.recipients.order_by("path").values_list("pk", flat=True))
         number = None
@@ -165,7 +165,7 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
             [Assignment(plan=plan, unit_id=unit_id, receipt_due=receipt_due, report_due=plan.report_due)
              for unit_id in recipients]
         )
-        engine.assignment_processes_start(assignments)
+        fanout.assignment_processes_start(assignments)
         engine.complete(plan.process, PlanApprovalFlow.issue, by=by)
     return plan
 
@@ -175,7 +175,7 @@ def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
         raise ValidationError({"reason": _("A reason is required to revoke a plan.")})
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
-        _require(by, "approve_plans", plan.issuing_unit, _("revoke plans"))
+        _require("revoke", by, plan)
         transitions.apply(plan, "revoke", by=by, comment=reason, label=_("revoke"), acting_unit=plan.issuing_unit)
         open_assignments = list(plan.assignments.select_for_update().filter(state__in=OPEN_ASSIGNMENT_STATES))
         _cancel_in_bulk(open_assignments, by=by, reason=reason)
@@ -194,22 +194,23 @@ def _cancel_in_bulk(assignments, *, by, reason):
 def assignment_receive(*, assignment: Assignment, by, comment: str = "") -> Assignment:
     with transaction.atomic():
         assignment = transitions.lock(Assignment, assignment.pk)
-        _require(by, "handle_assignments", assignment.unit, _("confirm receipt"))
+        _require("receive", by, assignment)
         transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"),
                           at=timezone.now())
         engine.complete(assignment.process, AssignmentFlow.receive, by=by)
     return assignment
 
 
-def assignment_report(*, assignment: Assignment, by, text: str) -> Report:
+def assignment_report(*, assignment: Assignment, by, text: str, files=()) -> Report:
     if not (text or "").strip():
         raise ValidationError({"text": _("The report cannot be empty.")})
     with transaction.atomic():
         assignment = transitions.lock(Assignment, assignment.pk)
-        _require(by, "handle_assignments", assignment.unit, _("report"))
+        _require("report", by, assignment)
         transitions.apply(assignment, "report", by=by, label=_("report"), at=timezone.now())
         version = assignment.reports.count() + 1
         report = Report.objects.create(assignment=assignment, version=version, text=text, submitted_by=by)
+        _attach(report, files, by)
         engine.complete(assignment.process, AssignmentFlow.report, by=by)
     return report
 
@@ -219,7 +220,7 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
         # Plan before assignment, the order plan_revoke takes them in: no deadlock between the two.
         plan = transitions.lock(Plan, assignment.plan_id)
         assignment = transitions.lock(Assignment, assignment.pk)
-        _require(by, "review_reports", plan.issuing_unit, _("accept reports"))
+        _require("accept", by, assignment)
         transitions.apply(assignment, "accept", by=by, comment=comment, label=_("accept"), at=timezone.now())
         Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
             review_comment=comment
@@ -236,7 +237,7 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
     _require_comment(comment)
     with transaction.atomic():
         assignment = transitions.lock(Assignment, assignment.pk)
-        _require(by, "review_reports", assignment.plan.issuing_unit, _("return reports"))
+        _require("return", by, assignment)
         transitions.apply(assignment, "return_report", by=by, comment=comment, label=_("return the report"))
         Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
             review_comment=comment

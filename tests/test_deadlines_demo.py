@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from deadlines.demo import SUBJECT
+from demo.overdue import SUBJECT
 from deadlines.models import DeadlineEvent
 from notifications.models import DEADLINE_KINDS as SWEEP_KINDS
 from notifications.models import Notification

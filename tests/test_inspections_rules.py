@@ -23,9 +23,9 @@ from inspections.models import (
     TargetState,
     TeamRole,
 )
-from plans.selectors import inbox_tasks
 from tests.factories import UserFactory
 from tests.inspection_helpers import conclude, decided_inspection, draft_inspection, programme, target_of
+from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,14 @@ from django.utils import timezone, translation
 from accounts.services import delegation_create
 from notifications import emails, tasks
 from notifications.context_processors import unread
-from notifications.events import TASK_TITLES, TRANSITION_TITLES
 from notifications.models import Notification, NotificationKind, NotificationPreference
+from notifications.registry import transition_notice
 from notifications.services import Recipient, notify
 from plans import services
+from plans.flows import PlanApprovalFlow
 from tests.factories import UserFactory
 from tests.plans_helpers import approved_plan, draft_plan, issued_plan
-from workflows.flows import PlanApprovalFlow
+from workflows.registry import flow_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_submitting_a_plan_tells_the_department_head_only(people):
     [notice] = Notification.objects.all()
     assert notice.recipient == people.department_head
     assert notice.kind == NotificationKind.TASK
-    assert notice.title == vi(TASK_TITLES[PlanApprovalFlow, "review"], subject=SUBJECT)
+    assert notice.title == vi(flow_kind(PlanApprovalFlow).notice_titles["review"], subject=SUBJECT)
     assert notice.url == reverse("plans:detail", args=[plan.pk])
 
 
@@ -71,10 +72,10 @@ def test_forwarding_tells_the_leader_and_approving_tells_the_clerk(people):
     services.plan_submit(plan=plan, by=people.province_officer)
     services.plan_review(plan=plan, by=people.department_head)
     assert [n.title for n in received_by(people.province_leader)] == [
-        vi(TASK_TITLES[PlanApprovalFlow, "approve"], subject=SUBJECT)
+        vi(flow_kind(PlanApprovalFlow).notice_titles["approve"], subject=SUBJECT)
     ]
     services.plan_approve(plan=plan, by=people.province_leader)
-    assert [n.title for n in received_by(people.clerk)] == [vi(TASK_TITLES[PlanApprovalFlow, "issue"], subject=SUBJECT)]
+    assert [n.title for n in received_by(people.clerk)] == [vi(flow_kind(PlanApprovalFlow).notice_titles["issue"], subject=SUBJECT)]
 
 
 def test_issuing_to_three_districts_tells_each_districts_people_once(people):
@@ -114,12 +115,12 @@ def test_issuing_costs_the_same_queries_with_one_or_seven_units_told(people):
 
 
 def test_a_failure_to_find_recipients_never_breaks_the_issue(people, monkeypatch, caplog):
-    from notifications import events
+    from plans import fanout
 
     def broken(unit_ids):
         raise RuntimeError("guardian table unreachable")
 
-    monkeypatch.setattr(events, "unit_handlers", broken)
+    monkeypatch.setattr(fanout, "unit_handlers", broken)
     plan = approved_plan(people)
     services.plan_issue(plan=plan, by=people.clerk)
 
@@ -154,7 +155,7 @@ def test_a_return_tells_the_drafter_with_the_comment(people):
     [notice] = since(before)
     assert notice.recipient == people.province_officer
     assert notice.kind == NotificationKind.RETURNED
-    assert notice.title == vi(TRANSITION_TITLES["plan", "return_to_draft"][1], subject=SUBJECT)
+    assert notice.title == vi(transition_notice("plans.plan", "return_to_draft")[1], subject=SUBJECT)
     assert "Bổ sung chỉ tiêu về đoàn viên mới." in notice.body
     assert people.department_head.get_full_name() in notice.body
     # Not every drafter of the province: the rework step is the author's, who has just been told.
@@ -169,7 +170,7 @@ def test_approval_tells_the_drafter(people):
 
     [notice] = received_by(people.province_officer)
     assert notice.kind == NotificationKind.APPROVED
-    assert notice.title == vi(TRANSITION_TITLES["plan", "approve"][1], subject=SUBJECT)
+    assert notice.title == vi(transition_notice("plans.plan", "approve")[1], subject=SUBJECT)
     assert "Đồng ý ban hành." in notice.body
 
 
@@ -218,7 +219,7 @@ def test_a_deputy_is_told_on_behalf_of_the_leader_who_is_away(people):
     services.plan_review(plan=plan, by=people.department_head)
 
     [approval] = received_by(deputy)
-    assert approval.title == vi(TASK_TITLES[PlanApprovalFlow, "approve"], subject=SUBJECT)
+    assert approval.title == vi(flow_kind(PlanApprovalFlow).notice_titles["approve"], subject=SUBJECT)
     assert approval.delegated_from == people.province_leader
     assert Notification.objects.get(recipient=people.province_leader).delegated_from is None
 

@@ -76,7 +76,7 @@ def _unit_officer(people, unit):
 
 
 def test_the_inbox_holds_each_districts_own_receive_task_only(people):
-    from plans.selectors import inbox_tasks
+    from workflows.inbox import inbox_tasks
 
     plan = issued_plan(people)
     muong_ang = list(inbox_tasks(people.muong_ang_officer))
@@ -87,7 +87,7 @@ def test_the_inbox_holds_each_districts_own_receive_task_only(people):
 
 
 def test_the_inbox_follows_the_approval_steps(people):
-    from plans.selectors import inbox_tasks
+    from workflows.inbox import inbox_tasks
 
     plan = draft_plan(people)
     services.plan_submit(plan=plan, by=people.province_officer)

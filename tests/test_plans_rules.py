@@ -18,6 +18,7 @@ from plans import selectors, services
 from plans.models import Assignment, AssignmentState, Plan, PlanState
 from tests.factories import UserFactory
 from tests.plans_helpers import approved_plan, draft_plan, issued_plan
+from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -205,14 +206,14 @@ def test_state_agency_style_numbers(people, settings):
 
 
 def test_a_failed_issuance_leaves_no_gap(people, monkeypatch):
-    from workflows import engine
+    from plans import fanout
 
     plan = approved_plan(people)
 
     def broken(assignments):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(engine, "assignment_processes_start", broken)
+    monkeypatch.setattr(fanout, "assignment_processes_start", broken)
     with pytest.raises(RuntimeError):
         services.plan_issue(plan=plan, by=people.clerk)
     assert reload(plan).state == PlanState.APPROVED and reload(plan).number == ""
@@ -282,7 +283,7 @@ def test_revoking_cancels_open_assignments_and_their_tasks(people):
     assert not Task.objects.filter(process__assignment__plan=plan, status=STATUS.NEW).exists()
     muong_ang = plan.assignments.get(unit__code="HDMA")
     assert [h.comment for h in history_of(muong_ang)] == ["Ban hành nhầm đối tượng"]
-    assert list(selectors.inbox_tasks(people.muong_ang_officer)) == []
+    assert list(inbox_tasks(people.muong_ang_officer)) == []
 
 
 def test_a_revocation_needs_a_reason(people):

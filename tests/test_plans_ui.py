@@ -63,13 +63,13 @@ def reported(people, text="Đã tổ chức 12 hoạt động"):
 def test_the_menu_links_the_inbox_and_the_plan_list(client, people):
     client.force_login(people.muong_ang_officer)
     body = html(client.get(reverse("home")))
-    assert f'href="{reverse("plans:inbox")}"' in body and f'href="{reverse("plans:list")}"' in body
+    assert f'href="{reverse("workflows:inbox")}"' in body and f'href="{reverse("plans:list")}"' in body
     assert "Kế hoạch" in body
 
 
 def test_anonymous_visitors_are_sent_to_login(client, people):
     plan = issued_plan(people)
-    for url in (reverse("plans:list"), reverse("plans:inbox"), reverse("plans:detail", args=[plan.pk])):
+    for url in (reverse("plans:list"), reverse("workflows:inbox"), reverse("plans:detail", args=[plan.pk])):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
@@ -402,7 +402,7 @@ def test_a_recipient_sees_only_its_own_row(client, people):
 def test_the_inbox_lists_what_the_unit_must_do(client, people):
     plan = issued_plan(people)
     client.force_login(people.muong_ang_officer)
-    body = html(client.get(reverse("plans:inbox")))
+    body = html(client.get(reverse("workflows:inbox")))
     mine = assignment_of(plan, people.tree.muong_ang)
     assert plan.subject in body and 'data-task="receive"' in body
     assert reverse("plans:assignment", args=[mine.pk]) in body
@@ -415,10 +415,10 @@ def test_the_inbox_shows_approval_steps_to_the_approvers(client, people):
     plan = draft_plan(people)
     services.plan_submit(plan=plan, by=people.province_officer)
     client.force_login(people.department_head)
-    body = html(client.get(reverse("plans:inbox")))
+    body = html(client.get(reverse("workflows:inbox")))
     assert 'data-task="review"' in body and reverse("plans:detail", args=[plan.pk]) in body
     client.force_login(people.muong_ang_officer)
-    assert plan.subject not in html(client.get(reverse("plans:inbox")))
+    assert plan.subject not in html(client.get(reverse("workflows:inbox")))
 
 
 def test_receipt_is_confirmed_from_the_inbox(client, people):
@@ -426,8 +426,8 @@ def test_receipt_is_confirmed_from_the_inbox(client, people):
     mine = assignment_of(plan, people.tree.muong_ang)
     client.force_login(people.muong_ang_officer)
     response = client.post(reverse("plans:assignment-action", args=[mine.pk, "receive"]),
-                           {"next": reverse("plans:inbox")}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("plans:inbox")
+                           {"next": reverse("workflows:inbox")}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workflows:inbox")
     assert messages_of(response)[0][0] == "success"
     assert state_of(mine) == AssignmentState.RECEIVED
     body = html(response)
@@ -439,7 +439,7 @@ def test_the_inbox_query_count_does_not_grow_with_the_number_of_tasks(client, pe
 
     def queries_for_inbox():
         with CaptureQueriesContext(connection) as context:
-            html(client.get(reverse("plans:inbox")))
+            html(client.get(reverse("workflows:inbox")))
         return len(context)
 
     received(people, issued_plan(people, recipients=[people.tree.muong_ang]))
@@ -454,7 +454,7 @@ def test_the_inbox_marks_an_overdue_task(client, people):
     plan = issued_plan(people)
     Assignment.objects.filter(plan=plan).update(receipt_due=timezone.now() - datetime.timedelta(hours=1))
     client.force_login(people.muong_ang_officer)
-    assert 'data-status="overdue"' in html(client.get(reverse("plans:inbox")))
+    assert 'data-status="overdue"' in html(client.get(reverse("workflows:inbox")))
 
 
 # -- the assignment page, reports and their review ---------------------------------------------------

@@ -1,18 +1,12 @@
-"""Driving viewflow from the services: start processes, complete the current human task,
-and the bulk start of one process per assignment."""
+"""Driving viewflow from the domain services: complete the current human task, cancel
+processes, and start many processes at once. Knows no domain app."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from accounts.models import Unit
 from core.errors import TaskMissing
-from notifications import hooks as notification_hooks
-from plans.models import Assignment
-
-from .flows import AssignmentFlow, PlanApprovalFlow
 
 
 def open_task(process, node) -> Task | None:
@@ -43,11 +37,6 @@ def complete(process, node, *, by):
         activation.execute()
 
 
-def plan_process_start(plan) -> Process:
-    """Start the approval process of a plan just submitted; its first task is the review."""
-    return PlanApprovalFlow.start.run(subject=plan)
-
-
 def processes_cancel(processes):
     """Cancel whole processes and their open tasks in bulk (a revoked plan)."""
     now = timezone.now()
@@ -58,22 +47,22 @@ def processes_cancel(processes):
     Process.objects.filter(pk__in=ids).update(status=PROCESS.CANCELED, finished=now)
 
 
-def assignment_processes_start(assignments) -> None:
-    """Start an AssignmentFlow for every assignment with a fixed number of queries.
+def processes_start_bulk(flow_class, first_node, *, permission: str, content_type, object_pks) -> list[Process]:
+    """Start one process of `flow_class` per entry of `object_pks` with a fixed number of queries.
 
     viewflow 2.4 has no multi-instance split and starts processes one by one (several queries
-    each). Here the rows a `start.run()` + first task would write are inserted in bulk:
-    the processes, their finished start tasks, the open `receive` tasks with the unit's
-    permission, and the task→previous links. Tests check that these tasks then behave like
-    any other (complete() moves the flow on).
+    each), which a plan issued to 3,321 communes cannot afford. Here the rows a `start.run()`
+    and its first task would write are inserted in bulk: the processes, their finished start
+    tasks, the open `first_node` tasks asking for `permission` on the object with each pk, and
+    the task→previous links. Tests check that these tasks then behave like any other
+    (complete() moves the flow on). They fire no post_save: the caller tells their people.
     """
     assert transaction.get_connection().in_atomic_block
-    if not assignments:
-        return
+    if not object_pks:
+        return []
     now = timezone.now()
-    flow_class = AssignmentFlow
     processes = Process.objects.bulk_create(
-        [Process(flow_class=flow_class, status=PROCESS.NEW, created=now) for _ in assignments]
+        [Process(flow_class=flow_class, status=PROCESS.NEW, created=now) for _ in object_pks]
     )
     starts = Task.objects.bulk_create(
         [
@@ -82,21 +71,25 @@ def assignment_processes_start(assignments) -> None:
             for p in processes
         ]
     )
-    unit_type = ContentType.objects.get_for_model(Unit)
-    receives = Task.objects.bulk_create(
+    firsts = Task.objects.bulk_create(
         [
-            Task(process=p, flow_task=flow_class.receive, flow_task_type=flow_class.receive.task_type,
-                 status=STATUS.NEW, created=now, owner_permission="accounts.handle_assignments",
-                 owner_permission_content_type=unit_type, owner_permission_obj_pk=str(a.unit_id))
-            for p, a in zip(processes, assignments, strict=True)
+            Task(process=p, flow_task=first_node, flow_task_type=first_node.task_type,
+                 status=STATUS.NEW, created=now, owner_permission=permission,
+                 owner_permission_content_type=content_type, owner_permission_obj_pk=str(pk))
+            for p, pk in zip(processes, object_pks, strict=True)
         ]
     )
     Previous = Task.previous.through
     Previous.objects.bulk_create(
-        [Previous(from_task_id=r.pk, to_task_id=s.pk) for r, s in zip(receives, starts, strict=True)]
+        [Previous(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)]
     )
-    for assignment, process in zip(assignments, processes, strict=True):
-        assignment.process = process
-    Assignment.objects.bulk_update(assignments, ["process"])
-    # These tasks fire no post_save: their units' people are told here, in one bulk insert.
-    notification_hooks.assignments_started(assignments)
+    return processes
+
+
+def link_subject(activation, subject):
+    """A StartHandle's body: tie the new process to its domain object before the first task is
+    created, because that task's permission is read through the link."""
+    activation.process.save()
+    subject.process = activation.process
+    subject.save(update_fields=["process"])
+    return activation.process

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "deadlines",
     "obligations",
     "dashboards",
+    "demo",
     "workflows",
 ]
 

@@ -161,56 +161,12 @@ def indicator_import(request, pk):
 # -- a unit's figures, on its assignment page ---------------------------------------------------
 
 @login_required
-@require_POST
-def assignment_figures(request, pk, assignment_page):
-    assignment = _visible_assignment(request, pk)
-    entries = selectors.unit_entries(assignment)
-
-    def save(posted, cutoff_date):
-        return services.indicator_values_set(assignment=assignment, by=request.user, entries=posted,
-                                             cutoff_date=cutoff_date)
-
-    def show_again(shown):
-        return assignment_page(request, assignment, figures={"entries": entries, **shown})
-
-    url = reverse("plans:assignment", args=[assignment.pk]) + "#chi-tieu"
-    return save_figures(request, entries, save, success_url=url, show_again=show_again)
-
-
-@login_required
 def assignment_figures_template(request, pk):
     from .excel import assignment_template
 
     assignment = _visible_assignment(request, pk)
     filename = f"chi-tieu-{assignment.unit.code}-{assignment.plan_id}.xlsx"
     return file_response(assignment_template(assignment), filename, XLSX)
-
-
-@login_required
-@require_POST
-def assignment_figures_upload(request, pk, assignment_page):
-    from .excel import assignment_upload
-
-    assignment = _visible_assignment(request, pk)
-    url = reverse("plans:assignment", args=[assignment.pk]) + "#chi-tieu"
-    upload = request.FILES.get("file")
-    if upload is None:
-        errors = [_("Choose the filled-in Excel file.")]
-    else:
-        try:
-            count = assignment_upload(assignment=assignment, by=request.user, file=upload)
-        except ActionForbidden as exc:
-            messages.error(request, str(exc))
-            return redirect(url)
-        except ValidationError as exc:
-            if not selectors.may_enter_figures(request.user, assignment):
-                messages.error(request, " ".join(exc.messages))  # no upload form to show them on
-                return redirect(url)
-            errors = exc.messages
-        else:
-            messages.success(request, _("Figures saved for %(count)s indicators.") % {"count": count})
-            return redirect(url)
-    return assignment_page(request, assignment, figures={"upload_errors": errors})
 
 
 # -- the issuer's results -----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.demo import demo_seed
-from deadlines.demo import demo_overdue_seed
+from demo.overdue import demo_overdue_seed
 from inspections.demo import demo_inspections_seed
 from obligations.demo import demo_obligations_seed
 from plans.demo import demo_indicator_plan_seed, demo_plans_seed

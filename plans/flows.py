@@ -6,16 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from plans.models import AssignmentState, PlanState
+from workflows.engine import link_subject
 
-
-def _link(activation, subject):
-    """Tie the new process to its plan or assignment before the first task is created:
-    that task's permission is read through the link."""
-    activation.process.save()
-    subject.process = activation.process
-    subject.save(update_fields=["process"])
-    return activation.process
+from .models import AssignmentState, PlanState
 
 
 def _plan_unit(process):
@@ -37,7 +30,7 @@ class PlanApprovalFlow(flow.Flow):
     # viewflow's default is no lock at all; two leaders acting at once must serialize.
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(_link).Next(this.route)
+    start = flow.StartHandle(link_subject).Next(this.route)
     route = (
         flow.If(lambda activation: activation.process.plan.state == PlanState.UNDER_REVIEW)
         .Then(this.review)
@@ -82,7 +75,7 @@ class AssignmentFlow(flow.Flow):
     process_title = _("Assigned work")
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(_link).Next(this.receive)
+    start = flow.StartHandle(link_subject).Next(this.receive)
     receive = (
         flow.ManualTask(task_title=_("Confirm receipt"))
         .Permission("accounts.handle_assignments", obj=_assignment_unit)

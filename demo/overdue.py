@@ -14,9 +14,9 @@ from plans import services
 from plans.models import Plan
 from workflows.calendar import WorkingCalendar
 
-from .models import StepKind
-from .policy import policies, shift
-from .sweep import SweepResult, deadlines_sweep
+from deadlines.models import StepKind
+from deadlines.policy import policies, shift
+from deadlines.sweep import SweepResult, deadlines_sweep
 
 SUBJECT = "Báo cáo nhanh kết quả Tháng Thanh niên"
 

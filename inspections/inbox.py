@@ -1,0 +1,69 @@
+"""How the inspection's tasks appear in the inbox and in task notices (registered in inspections.apps)."""
+
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from workflows.registry import FlowKind, TaskView
+
+from .flows import InspectionDecisionFlow, InspectionTargetFlow, RemediationFlow
+
+OVERDUE = "overdue"  # the colour group of DESIGN.md §7 (CSS class st-overdue)
+OVERDUE_LABEL = _("Overdue")
+
+
+def _overdue(late: bool) -> dict:
+    return {"status": OVERDUE, "status_label": OVERDUE_LABEL} if late else {}
+
+
+def describe_decision_task(task, now) -> TaskView:
+    inspection = task.process.inspection
+    return TaskView(what=task.flow_task.task_title, title=inspection.subject, subject=inspection.subject,
+                    unit=inspection.programme.issuing_unit.name, number=inspection.decision_number,
+                    url=reverse("inspections:inspection", args=[inspection.pk]))
+
+
+def describe_target_task(task, now) -> TaskView:
+    target = task.process.inspection_target
+    inspection = target.inspection
+    due = target.self_report_due if task.flow_task.name == "self_report" else None
+    return TaskView(what=task.flow_task.task_title, title=inspection.subject, subject=inspection.subject,
+                    unit=target.name, number=inspection.decision_number, due=due,
+                    url=reverse("inspections:target", args=[target.pk]),
+                    **_overdue(due is not None and due < now))
+
+
+def describe_remediation_task(task, now) -> TaskView:
+    remediation = task.process.remediation
+    reporting = task.flow_task.name == "report"
+    text = remediation.recommendation.text
+    return TaskView(what=task.flow_task.task_title, title=text, subject=Truncator(text).chars(150),
+                    unit=remediation.target.name, number=remediation.target.inspection.decision_number,
+                    due=remediation.due if reporting else None,
+                    url=reverse("inspections:remediation", args=[remediation.pk]),
+                    **_overdue(reporting and remediation.is_overdue(now)))
+
+
+FLOWS = (
+    FlowKind(InspectionDecisionFlow, describe_decision_task,
+             related=("process__inspection__programme__issuing_unit",),
+             notice_titles={
+                 "approve": _("An inspection decision awaiting your approval: %(subject)s"),
+                 "rework": None,  # the author has the "returned" notice with the comment
+             }),
+    FlowKind(InspectionTargetFlow, describe_target_task,
+             related=("process__inspection_target__unit", "process__inspection_target__inspection"),
+             notice_titles={
+                 "self_report": _("Send the self-report for the inspection: %(subject)s"),
+                 "draft_conclusion": _("Draft the conclusion for %(where)s: %(subject)s"),
+                 "approve_conclusion": _("A conclusion awaiting your approval, %(where)s: %(subject)s"),
+                 "issue_conclusion": _("A conclusion to number and issue, %(where)s: %(subject)s"),
+             }),
+    FlowKind(RemediationFlow, describe_remediation_task,
+             related=("process__remediation__target__unit", "process__remediation__target__inspection",
+                      "process__remediation__recommendation"),
+             notice_titles={
+                 "report": _("A remediation to report: %(subject)s"),
+                 "verify": _("A remediation report to verify from %(where)s: %(subject)s"),
+             }),
+)

@@ -1,0 +1,43 @@
+"""What plans tell the mechanisms about themselves, once, from PlansConfig.ready(): their
+flows for the inbox and task notices, the department-head rule of the review queue, who is
+told of a return or an approval, their deadline steps, and who may read their files."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.attachments import register_owner
+from deadlines.steps import register_step
+from notifications.models import NotificationKind
+from notifications.registry import Authored, register_transition_notices
+from workflows.registry import register_flow, register_queue_rule
+
+from . import deadline_steps, inbox
+from .models import Assignment, Plan, Report
+from .selectors import plans_visible_to, reports_visible_to
+
+
+def _plan_author(plan) -> Authored:
+    return Authored(plan.created_by_id, plan.subject, reverse("plans:detail", args=[plan.pk]))
+
+
+def _report_author(assignment) -> Authored:
+    last = assignment.reports.order_by("-version").values_list("submitted_by_id", flat=True).first()
+    return Authored(last, assignment.plan.subject, reverse("plans:assignment", args=[assignment.pk]))
+
+
+def register() -> None:
+    for kind in inbox.FLOWS:
+        register_flow(kind)
+    register_queue_rule("accounts.review_plans", inbox.REVIEW_RULE)
+    register_transition_notices(Plan, author=_plan_author, titles={
+        "return_to_draft": (NotificationKind.RETURNED, _("Your draft plan was returned: %(subject)s")),
+        "approve": (NotificationKind.APPROVED, _("Your plan was approved: %(subject)s")),
+    })
+    register_transition_notices(Assignment, author=_report_author, titles={
+        "return_report": (NotificationKind.RETURNED, _("Your report was returned: %(subject)s")),
+    })
+    for step in deadline_steps.STEPS:
+        register_step(step)
+    # Whoever sees a plan or a report sees its files; nobody else does.
+    register_owner(Plan, plans_visible_to)
+    register_owner(Report, reports_visible_to)
