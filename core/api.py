@@ -3,9 +3,10 @@ page-wide permission checks, checked query strings and bodies, and the transitio
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from guardian.core import ObjectPermissionChecker
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -103,3 +104,19 @@ class TransitionActions:
         obj = self.get_object()
         service(**{self.service_object: obj}, by=request.user, **checked_body(body_serializer, request))
         return self._answer(obj)
+
+
+def transition_action(name: str, service, body_serializer, answer_serializer, doc: str):
+    """One POST action of a TransitionActions viewset, `…/<pk>/<name>/`, with its schema.
+
+    `service` is the domain service the UI calls too (`services.plan_submit`); `doc` is the
+    operation's description in the schema.
+    """
+
+    def act(self, request, pk=None):
+        return self._transition(request, service, body_serializer)
+
+    act.__name__ = f"{name}_" if name == "return" else name  # `return` is a keyword
+    act.__doc__ = doc
+    decorated = action(detail=True, methods=["post"], url_path=name, url_name=name)(act)
+    return extend_schema(request=body_serializer, responses={200: answer_serializer, **TRANSITION_ERRORS})(decorated)

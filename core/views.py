@@ -1,10 +1,9 @@
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from celery import current_app as celery_app
 
 
 def _database_ok() -> tuple[bool, str]:

@@ -10,13 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, Unit, User
-from plans import services
-from plans.models import Plan
-from workflows.calendar import WorkingCalendar
-
 from deadlines.models import StepKind
 from deadlines.policy import policies, shift
 from deadlines.sweep import SweepResult, deadlines_sweep
+from plans import services
+from plans.models import Plan
+from workflows.calendar import WorkingCalendar
 
 SUBJECT = "Báo cáo nhanh kết quả Tháng Thanh niên"
 

@@ -5,17 +5,11 @@ core.api.exception_handler), transitions are POST actions."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.models import Unit
 from core.api import (
     CREATE_ERRORS,
     EDIT_ERRORS,
@@ -26,46 +20,37 @@ from core.api import (
     checked_body,
     checked_query,
     schema_only,
+    transition_action,
 )
 from core.api import history_response as _history
-from core.files import DOCX, DocxRenderer, file_response
 from core.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
 
 from . import selectors, services
+from .input_serializers import (
+    ConclusionInputSerializer,
+    FindingInputSerializer,
+    InspectionCreateSerializer,
+    InspectionFilterSerializer,
+    InspectionTargetFilterSerializer,
+    InspectionUpdateSerializer,
+    ProgrammeCreateSerializer,
+    ProgrammeFilterSerializer,
+    TextInputSerializer,
+)
 from .models import (
     Conclusion,
-    ConclusionState,
-    Finding,
     Inspection,
     InspectionState,
     InspectionTarget,
     Programme,
-    Remediation,
-    RemediationReport,
-    RemediationState,
     TeamMember,
 )
 from .serializers import (
-    ConclusionInputSerializer,
     ConclusionSerializer,
-    FindingInputSerializer,
     FindingSerializer,
-    FindingUpdateSerializer,
-    InspectionCreateSerializer,
-    InspectionDashboardParamsSerializer,
-    InspectionDashboardSerializer,
-    InspectionFilterSerializer,
     InspectionSerializer,
-    InspectionTargetFilterSerializer,
     InspectionTargetSerializer,
-    InspectionUpdateSerializer,
-    ProgrammeCreateSerializer,
-    ProgrammeFilterSerializer,
     ProgrammeSerializer,
-    RemediationFilterSerializer,
-    RemediationReportSerializer,
-    RemediationSerializer,
-    TextInputSerializer,
 )
 
 # --- Programmes ------------------------------------------------------------------------------
@@ -154,23 +139,14 @@ class InspectionViewSet(TransitionActions, mixins.ListModelMixin, mixins.Retriev
         fields = checked_body(InspectionUpdateSerializer, request, partial=True, context=self.get_serializer_context())
         return self._answer(services.inspection_update(inspection=inspection, by=request.user, **fields))
 
-    @extend_schema(request=CommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """The drafter sends the decision to the chair (or the leader) for approval."""
-        return self._transition(request, services.inspection_submit, CommentSerializer)
+    submit = transition_action("submit", services.inspection_submit, CommentSerializer, InspectionSerializer,
+                             "The drafter sends the decision to the chair (or the leader) for approval.")
 
-    @extend_schema(request=CommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve and number the decision; every target is notified and its self-report falls due."""
-        return self._transition(request, services.inspection_approve, CommentSerializer)
+    approve = transition_action("approve", services.inspection_approve, CommentSerializer, InspectionSerializer,
+                             "Approve and number the decision; every target is notified and its self-report falls due.")
 
-    @extend_schema(request=RequiredCommentSerializer, responses={200: InspectionSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """Back to draft with a comment."""
-        return self._transition(request, services.inspection_return, RequiredCommentSerializer)
+    return_ = transition_action("return", services.inspection_return, RequiredCommentSerializer, InspectionSerializer,
+                             "Back to draft with a comment.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
     @action(detail=True, methods=["get"])
@@ -244,10 +220,11 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(FindingSerializer(visible.get(pk=finding.pk)).data, status=status.HTTP_201_CREATED)
 
     def _conclusion(self, target) -> Conclusion:
-        return get_object_or_404(_conclusions(self.request.user), target=target)
+        return get_object_or_404(selectors.conclusions_with_recommendations(self.request.user), target=target)
 
     def _conclusion_answer(self, conclusion):
-        return Response(ConclusionSerializer(_conclusions(self.request.user).get(pk=conclusion.pk)).data)
+        conclusion = selectors.conclusions_with_recommendations(self.request.user).get(pk=conclusion.pk)
+        return Response(ConclusionSerializer(conclusion).data)
 
     @extend_schema(methods=["GET"], responses={200: ConclusionSerializer, **NOT_FOUND})
     @extend_schema(methods=["PUT"], request=ConclusionInputSerializer,
@@ -288,167 +265,3 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def conclusion_issue(self, request, pk=None):
         """Number and send the notice; each recommendation becomes a remediation for the unit."""
         return self._conclusion_transition(request, services.conclusion_issue, CommentSerializer)
-
-
-def _conclusions(user):
-    return selectors.conclusions_visible_to(user).select_related("drafted_by").prefetch_related("recommendations")
-
-
-# --- Findings and conclusions by id ----------------------------------------------------------
-
-@extend_schema_view(retrieve=extend_schema(responses={200: FindingSerializer, **NOT_FOUND}))
-class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = FindingSerializer
-
-    def get_queryset(self):
-        if schema_only(self):
-            return Finding.objects.none()
-        return selectors.findings_visible_to(self.request.user)
-
-    @extend_schema(request=FindingUpdateSerializer, responses={200: FindingSerializer, **EDIT_ERRORS})
-    def partial_update(self, request, *args, **kwargs):
-        """The team corrects a finding until the conclusion is issued; afterwards it records a
-        new finding that corrects this one."""
-        finding = self.get_object()
-        fields = {"category": finding.category, "severity": finding.severity, "description": finding.description,
-                  **checked_body(FindingUpdateSerializer, request, partial=True)}
-        finding = services.finding_update(finding=finding, by=request.user, **fields)
-        return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)
-
-
-@extend_schema_view(retrieve=extend_schema(responses={200: ConclusionSerializer, **NOT_FOUND}))
-class ConclusionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A conclusion by id: the issuer's side and the team always, the inspected unit once issued."""
-
-    serializer_class = ConclusionSerializer
-
-    def get_queryset(self):
-        if schema_only(self):
-            return Conclusion.objects.none()
-        return _conclusions(self.request.user)
-
-    @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        """Submissions, returns with their comments, approval and issue; the unit sees the issue only."""
-        conclusion = self.get_object()
-        entries = selectors.history_for(request.user, conclusion, conclusion.target.inspection)
-        return _history(entries, ConclusionState.choices)
-
-
-class ConclusionDocument(APIView):
-    renderer_classes = [JSONRenderer, DocxRenderer]
-
-    @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY, **NOT_FOUND})
-    def get(self, request, id):
-        """The conclusion notice (thông báo kết luận) as a Word document."""
-        conclusion = get_object_or_404(_conclusions(request.user), pk=id)
-        from .documents import conclusion_docx  # python-docx is loaded only when a notice is asked for
-
-        return file_response(conclusion_docx(conclusion), f"thong-bao-ket-luan-{conclusion.pk}.docx", DOCX)
-
-
-# --- Remediation -----------------------------------------------------------------------------
-
-@extend_schema_view(
-    list=extend_schema(parameters=[RemediationFilterSerializer]),
-    retrieve=extend_schema(responses={200: RemediationSerializer, **NOT_FOUND}),
-)
-class RemediationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The inspected unit's work on each recommendation, with every version of its report."""
-
-    serializer_class = RemediationSerializer
-
-    def get_queryset(self):
-        if schema_only(self):
-            return Remediation.objects.none()
-        return selectors.remediations_visible_to(self.request.user).prefetch_related(
-            Prefetch("reports", queryset=RemediationReport.objects.select_related("submitted_by").order_by("version"))
-        )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": timezone.now()}
-
-    def _answer(self, remediation):
-        return Response(self.get_serializer(self.get_queryset().get(pk=remediation.pk)).data)
-
-    def list(self, request, *args, **kwargs):
-        params = checked_query(RemediationFilterSerializer, request)
-        context = self.get_serializer_context()
-        remediations = self.get_queryset()
-        if "state" in params:
-            remediations = remediations.filter(state=params["state"])
-        if params["overdue"]:
-            remediations = remediations.filter(state=RemediationState.OPEN, due__lt=context["now"])
-        page = self.paginate_queryset(remediations)
-        units = [r.target.unit for r in page] + [r.target.inspection.programme.issuing_unit for r in page]
-        context["actor"] = PagePermissions(request.user, units, [r.target.inspection for r in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
-
-    @extend_schema(request=TextInputSerializer, responses={201: RemediationReportSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def report(self, request, pk=None):
-        """The unit reports what it has put right; after a reopening the report is a new version."""
-        remediation = self.get_object()
-        text = checked_body(TextInputSerializer, request)["text"]
-        report = services.remediation_report(remediation=remediation, by=request.user, text=text)
-        report = RemediationReport.objects.select_related("submitted_by").get(pk=report.pk)
-        return Response(RemediationReportSerializer(report).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=CommentSerializer, responses={200: RemediationSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        """The committee accepts the report; the last verification closes the target and the inspection."""
-        remediation = self.get_object()
-        comment = checked_body(CommentSerializer, request)
-        services.remediation_verify(remediation=remediation, by=request.user, **comment)
-        return self._answer(remediation)
-
-    @extend_schema(request=RequiredCommentSerializer, responses={200: RemediationSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        """The committee sends the remediation back with what is still missing."""
-        remediation = self.get_object()
-        services.remediation_reopen(remediation=remediation, by=request.user,
-                                    **checked_body(RequiredCommentSerializer, request))
-        return self._answer(remediation)
-
-    @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
-    @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
-        """Reports, reopenings with what is still missing, and the verification."""
-        remediation = self.get_object()
-        entries = selectors.history_for(request.user, remediation, remediation.target.inspection)
-        return _history(entries, RemediationState.choices)
-
-
-# --- Dashboard -------------------------------------------------------------------------------
-
-class InspectionDashboard(APIView):
-    @extend_schema(
-        parameters=[InspectionDashboardParamsSerializer],
-        responses={
-            200: InspectionDashboardSerializer,
-            400: OpenApiResponse(description="Missing or invalid unit or year."),
-            404: OpenApiResponse(TRANSITION_ERRORS[404].response,
-                                 description="No such unit, or the person does not inspect for it."),
-        },
-    )
-    def get(self, request):
-        """One issuing unit's year: inspections by state, findings by category and severity, overdue
-        remediations. For the unit's issuer side only: any other unit is a 404, as if it did not exist."""
-        params = checked_query(InspectionDashboardParamsSerializer, request)
-        if params["unit"] not in selectors.issuer_unit_ids(request.user):
-            raise NotFound()
-        unit = get_object_or_404(Unit.objects.select_related("level"), pk=params["unit"])
-        data = selectors.dashboard(request.user, unit=unit, year=params["year"])
-        data["findings"] = [{"category": row["category"], "severity": row["severity"], "count": row["n"]}
-                            for row in data["findings"]]
-        try:
-            from .documents import year_summary  # written beside this module; optional here
-        except ImportError:
-            summary = None
-        else:
-            summary = year_summary(unit, params["year"])
-        data.update(unit=unit, year=params["year"], summary=summary)
-        return Response(InspectionDashboardSerializer(data).data)

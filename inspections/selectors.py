@@ -128,6 +128,11 @@ def remediations_visible_to(user) -> QuerySet[Remediation]:
     )
 
 
+def conclusions_with_recommendations(user) -> QuerySet[Conclusion]:
+    """conclusions_visible_to, shaped for the API: drafter and recommendations read with them."""
+    return conclusions_visible_to(user).select_related("drafted_by").prefetch_related("recommendations")
+
+
 def remediation_reports_visible_to(user) -> QuerySet[RemediationReport]:
     return RemediationReport.objects.filter(remediation__in=remediations_visible_to(user).values("pk"))
 

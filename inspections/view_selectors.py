@@ -3,9 +3,8 @@
 from django.db.models import Count, QuerySet
 
 from accounts.models import Unit
-from accounts.selectors import unit_subtree, units_of
+from accounts.selectors import unit_subtree, units_of, user_unit_ids
 from plans.models import Plan
-from accounts.selectors import user_unit_ids
 from plans.selectors import plans_visible_to
 
 from . import selectors

@@ -19,6 +19,7 @@ from core.api import (
     checked_body,
     checked_query,
     schema_only,
+    transition_action,
 )
 from core.api import history_response as _history
 from core.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
@@ -87,41 +88,23 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
         fields = checked_body(PlanUpdateSerializer, request, partial=True, context=self.get_serializer_context())
         return self._answer(services.plan_update(plan=plan, by=request.user, **fields))
 
-    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """The drafter sends the draft to department review."""
-        return self._transition(request, services.plan_submit, CommentSerializer)
+    submit = transition_action("submit", services.plan_submit, CommentSerializer, PlanSerializer,
+                             "The drafter sends the draft to department review.")
 
-    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        """The department head forwards the draft to the leader."""
-        return self._transition(request, services.plan_review, CommentSerializer)
+    review = transition_action("review", services.plan_review, CommentSerializer, PlanSerializer,
+                             "The department head forwards the draft to the leader.")
 
-    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """A leader approves; the clerk numbers and issues it next."""
-        return self._transition(request, services.plan_approve, CommentSerializer)
+    approve = transition_action("approve", services.plan_approve, CommentSerializer, PlanSerializer,
+                             "A leader approves; the clerk numbers and issues it next.")
 
-    @extend_schema(request=RequiredCommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """Back to draft with a comment, from department review or from the leader."""
-        return self._transition(request, services.plan_return, RequiredCommentSerializer)
+    return_ = transition_action("return", services.plan_return, RequiredCommentSerializer, PlanSerializer,
+                             "Back to draft with a comment, from department review or from the leader.")
 
-    @extend_schema(request=CommentSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def issue(self, request, pk=None):
-        """The clerk numbers the plan and sends one assignment to each recipient unit."""
-        return self._transition(request, services.plan_issue, CommentSerializer)
+    issue = transition_action("issue", services.plan_issue, CommentSerializer, PlanSerializer,
+                             "The clerk numbers the plan and sends one assignment to each recipient unit.")
 
-    @extend_schema(request=RevokeSerializer, responses={200: PlanSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        """A leader withdraws an issued plan; its open assignments are cancelled."""
-        return self._transition(request, services.plan_revoke, RevokeSerializer)
+    revoke = transition_action("revoke", services.plan_revoke, RevokeSerializer, PlanSerializer,
+                             "A leader withdraws an issued plan; its open assignments are cancelled.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
@@ -143,10 +126,11 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
     list=extend_schema(parameters=[AssignmentFilterSerializer]),
     retrieve=extend_schema(responses={200: AssignmentSerializer, 404: TRANSITION_ERRORS[404]}),
 )
-class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(TransitionActions, viewsets.ReadOnlyModelViewSet):
     """Assignments of the person's units, and every assignment of plans their units issued."""
 
     serializer_class = AssignmentSerializer
+    service_object = "assignment"
 
     def get_queryset(self):
         if schema_only(self):
@@ -166,14 +150,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         context = {**self.get_serializer_context(), "actor": PagePermissions(request.user, units)}
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
-    @extend_schema(request=CommentSerializer, responses={200: AssignmentSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def receive(self, request, pk=None):
-        """The recipient unit confirms it has received the plan."""
-        assignment = self.get_object()
-        comment = checked_body(CommentSerializer, request)["comment"]
-        services.assignment_receive(assignment=assignment, by=request.user, comment=comment)
-        return self._answer(assignment)
+    receive = transition_action("receive", services.assignment_receive, CommentSerializer, AssignmentSerializer,
+                             "The recipient unit confirms it has received the plan.")
 
     @extend_schema(request=ReportInputSerializer, responses={201: ReportSerializer, **TRANSITION_ERRORS})
     @action(detail=True, methods=["post"])
@@ -185,24 +163,11 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         report = selectors.reports_visible_to(request.user).get(pk=report.pk)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentSerializer, responses={200: AssignmentSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """The issuing unit accepts the report; the last acceptance closes the plan."""
-        assignment = self.get_object()
-        comment = checked_body(CommentSerializer, request)["comment"]
-        services.assignment_accept(assignment=assignment, by=request.user, comment=comment)
-        return self._answer(assignment)
+    accept = transition_action("accept", services.assignment_accept, CommentSerializer, AssignmentSerializer,
+                             "The issuing unit accepts the report; the last acceptance closes the plan.")
 
-    @extend_schema(request=RequiredCommentSerializer,
-                   responses={200: AssignmentSerializer, **TRANSITION_ERRORS})
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """The issuing unit sends the report back with a comment; the unit reports again."""
-        assignment = self.get_object()
-        comment = checked_body(RequiredCommentSerializer, request)["comment"]
-        services.assignment_return(assignment=assignment, by=request.user, comment=comment)
-        return self._answer(assignment)
+    return_ = transition_action("return", services.assignment_return, RequiredCommentSerializer, AssignmentSerializer,
+                             "The issuing unit sends the report back with a comment; the unit reports again.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])

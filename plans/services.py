@@ -2,14 +2,12 @@
 checks who may act, applies the state machine's transition, logs it, and moves the workflow."""
 
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import attachments, rules, transitions
-from core.models import TransitionLog
 from core.numbering import number_next
 from deadlines.policy import receipt_due_from
 from workflows import engine
@@ -183,11 +181,8 @@ def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
 
 
 def _cancel_in_bulk(assignments, *, by, reason):
-    content_type = ContentType.objects.get_for_model(Assignment)
-    logs = [TransitionLog(content_type=content_type, object_id=a.pk, transition="cancel", source=a.state,
-                          target=AssignmentState.CANCELLED, by=by, comment=reason) for a in assignments]
-    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(state=AssignmentState.CANCELLED)
-    TransitionLog.objects.bulk_create(logs)
+    transitions.apply_in_bulk(Assignment, assignments, transition="cancel", target=AssignmentState.CANCELLED, by=by,
+                              comment=reason)
     engine.processes_cancel([a.process for a in assignments if a.process_id])
 
 
