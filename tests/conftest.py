@@ -1,12 +1,13 @@
 """Named people of the demo province, as STYLE.md §7 asks: tests read like the organisation."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 
 from accounts.loading import read_units_csv, units_load
-from accounts.models import Department, Role, Unit
+from accounts.models import Department, Position, Role, Unit
 from accounts.services import position_create
 from tests.factories import UserFactory
 
@@ -50,6 +51,13 @@ def people(province_tree):
         department_head=person("truongban", "Quàng Thị Mai", t.province, Role.DEPARTMENT_HEAD, t.xdd),
         clerk=person("vanthu", "Lường Thị Hoa", t.province, Role.CLERK, t.vp),
     )
+
+
+@pytest.fixture
+def staff(people):
+    """The named people, holding their positions since 2020 so that 2025 is inside them."""
+    Position.objects.update(valid_from=datetime.date(2020, 1, 1))
+    return people
 
 
 @pytest.fixture(autouse=True)

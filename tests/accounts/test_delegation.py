@@ -11,7 +11,7 @@ from accounts.services import delegation_create, positions_sync_groups
 from core.errors import ActionForbidden
 from core.transitions import history_of
 from plans import services
-from tests.plans_helpers import draft_plan
+from tests.plans.helpers import draft_plan
 from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db

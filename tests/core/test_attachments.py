@@ -18,7 +18,7 @@ from django.utils import translation
 from core.attachments import attachment_visible, attachments_add, attachments_of
 from core.models import Attachment
 from plans import services
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.plans.helpers import draft_plan, issued_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -367,7 +367,7 @@ def test_an_unregistered_owners_file_is_never_visible(people):
 
 def test_the_files_of_many_owners_are_read_in_one_query(people, django_assert_num_queries):
     from core.attachments import attachments_add, attachments_by_owner
-    from tests.plans_helpers import draft_plan
+    from tests.plans.helpers import draft_plan
 
     first, second, empty = draft_plan(people), draft_plan(people), draft_plan(people)
     attachments_add(owner=first, files=[upload("a.pdf", PDF_BYTES), upload("b.pdf", PDF_BYTES)],

@@ -82,7 +82,7 @@ def test_an_unknown_language_cookie_falls_back_to_vietnamese(client):
 
 
 def test_plan_state_is_read_only_in_the_admin(admin_client, people):
-    from tests.plans_helpers import issued_plan
+    from tests.plans.helpers import issued_plan
 
     plan = issued_plan(people)
     body = admin_client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()

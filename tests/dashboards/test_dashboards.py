@@ -4,7 +4,6 @@ page and as an Excel sheet. Every figure expected here is counted from what the 
 import datetime
 import io
 import re
-import zoneinfo
 from collections import Counter
 
 import openpyxl
@@ -18,22 +17,11 @@ from accounts.models import Position, Role, UnitLevel
 from accounts.services import position_create
 from plans import services
 from tests.factories import UnitFactory, UserFactory
-from tests.plans_helpers import issued_plan
+from tests.helpers import at
+from tests.plans.helpers import issued_plan
 
 pytestmark = pytest.mark.django_db
-VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = datetime.timedelta(days=1)
-
-
-def at(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=VN)
-
-
-@pytest.fixture
-def staff(people):
-    """The named people, holding their positions since 2020 so that 2025 is inside them."""
-    Position.objects.update(valid_from=datetime.date(2020, 1, 1))
-    return people
 
 
 def officer_of(unit):

@@ -24,7 +24,7 @@ from notifications.models import Notification
 from plans import services
 from plans.models import Assignment, Plan
 from tests.factories import UserFactory
-from tests.plans_helpers import issued_plan
+from tests.plans.helpers import issued_plan
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -212,7 +212,7 @@ def test_the_leader_in_charge_is_whoever_approved_or_the_secretary(people, clock
 
 
 def test_a_plan_without_a_department_escalates_to_the_leader_only(people, clock):
-    from tests.plans_helpers import draft_plan
+    from tests.plans.helpers import draft_plan
 
     plan = draft_plan(people, recipients=[people.tree.muong_ang], report_due=DUE, department=None)
     services.plan_submit(plan=plan, by=people.province_officer)  # straight to the leader
@@ -225,7 +225,7 @@ def test_a_plan_without_a_department_escalates_to_the_leader_only(people, clock)
 # Inspections ---------------------------------------------------------------------------------
 
 def test_an_inspection_self_report_is_swept(people, clock):
-    from tests.inspection_helpers import decided_inspection
+    from tests.inspections.helpers import decided_inspection
 
     inspection = decided_inspection(people, targets=[people.tree.muong_ang], self_report_due=DUE)
     target = inspection.targets.get()
@@ -241,7 +241,7 @@ def test_an_inspection_self_report_is_swept(people, clock):
 
 def test_a_self_report_sent_in_time_gets_nothing(people, clock):
     from inspections import services as inspection_services
-    from tests.inspection_helpers import decided_inspection
+    from tests.inspections.helpers import decided_inspection
 
     inspection = decided_inspection(people, targets=[people.tree.muong_ang], self_report_due=DUE)
     inspection_services.target_self_report(target=inspection.targets.get(), by=people.muong_ang_officer,
@@ -251,7 +251,7 @@ def test_a_self_report_sent_in_time_gets_nothing(people, clock):
 
 def test_a_remediation_is_swept(people, clock):
     from inspections.models import Remediation
-    from tests.inspection_helpers import conclude, decided_inspection
+    from tests.inspections.helpers import conclude, decided_inspection
 
     inspection = decided_inspection(people, targets=[people.tree.muong_ang], self_report_due=at(6, 17))
     conclude(people, inspection.targets.get(), recommendations=[("Cập nhật sổ sách đoàn viên.", DUE)])
@@ -266,7 +266,7 @@ def test_a_remediation_is_swept(people, clock):
 
 def test_an_outside_body_remediation_reminds_the_team_head(people, clock):
     from inspections.models import InspectionKind
-    from tests.inspection_helpers import conclude, decided_inspection
+    from tests.inspections.helpers import conclude, decided_inspection
 
     inspection = decided_inspection(people, targets=[], outside_bodies=["UBND huyện Mường Ảng"],
                                     kind=InspectionKind.REGULAR_SUPERVISION, self_report_due=at(6, 17))

@@ -30,14 +30,14 @@ from notifications.models import Notification
 from plans import services
 from plans.models import Assignment
 from tests.factories import UserFactory
-from tests.plans_helpers import issued_plan
+from tests.plans.helpers import issued_plan
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent sweeps need PostgreSQL"),
 ]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project, where manage.py and celery run
 QUEUE = "deadlines-e2e"  # read only by the worker of the end-to-end test
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from demo.overdue import SUBJECT
 from deadlines.models import DeadlineEvent
+from demo.overdue import SUBJECT
 from notifications.models import DEADLINE_KINDS as SWEEP_KINDS
 from notifications.models import Notification
 from plans.models import Assignment, AssignmentState

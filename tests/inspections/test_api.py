@@ -5,8 +5,6 @@ Tuần Giáo's officer is the outsider."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,21 +23,13 @@ from inspections.models import (
 )
 from plans import services as plan_services
 from tests.factories import UserFactory
-from tests.inspection_helpers import conclude, decided_inspection, draft_inspection, programme, target_of
-from tests.plans_helpers import draft_plan
+from tests.helpers import ok, queries_for, state_of
+from tests.inspections.helpers import conclude, decided_inspection, draft_inspection, programme, target_of
+from tests.plans.helpers import draft_plan
 
 pytestmark = pytest.mark.django_db
 
 HUGE_ID = "99999999999999999999"  # beyond a bigint
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content.decode()
-    return response.json()
-
-
-def state_of(obj):
-    return type(obj).objects.get(pk=obj.pk).state
 
 
 def officer_of(unit):
@@ -580,12 +570,6 @@ def test_the_dashboard_of_a_unit_one_does_not_inspect_for_is_not_found(as_, peop
     assert as_(people.inspector).get("/api/inspection-dashboard/", {"unit": people.tree.province.pk}).status_code == 400
 
 
-def _queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        ok(client.get(url))
-    return len(queries)
-
-
 def test_the_lists_take_the_same_queries_for_two_targets_and_six(as_, people):
     t = people.tree
     others = [d for d in t.districts if d.pk not in (t.muong_ang.pk, t.tuan_giao.pk)]
@@ -595,7 +579,7 @@ def test_the_lists_take_the_same_queries_for_two_targets_and_six(as_, people):
         conclude(people, target)
     urls = ("/api/inspections/", "/api/inspection-targets/", "/api/remediations/")
     head, chair = as_(people.inspector), as_(people.inspection_chair)
-    with_two = {url: (_queries_for(head, url), _queries_for(chair, url)) for url in urls}
+    with_two = {url: (queries_for(head, url), queries_for(chair, url)) for url in urls}
 
     second = decided_inspection(people, prog=prog, targets=others[:4], subject="Đợt hai")
     for target in second.targets.all():
@@ -604,7 +588,7 @@ def test_the_lists_take_the_same_queries_for_two_targets_and_six(as_, people):
 
     assert ok(head.get("/api/inspection-targets/"))["count"] == 6
     assert ok(head.get("/api/remediations/"))["count"] == 6
-    assert {url: (_queries_for(head, url), _queries_for(chair, url)) for url in urls} == with_two
+    assert {url: (queries_for(head, url), queries_for(chair, url)) for url in urls} == with_two
 
 
 def test_the_schema_documents_the_inspection_endpoints(as_, people):

@@ -7,8 +7,8 @@ import pytest
 from inspections import services
 from inspections.models import Finding, FindingCategory, Severity
 from tests.browser import page  # noqa: F401  (fixture)
-from tests.inspection_helpers import conclude, decided_inspection, target_of
-from tests.test_browser_plans import _stylesheet_served, log_in, no_horizontal_scroll, shot  # noqa: F401
+from tests.inspections.helpers import conclude, decided_inspection, target_of
+from tests.plans.test_browser import _stylesheet_served, log_in, no_horizontal_scroll, shot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from inspections import services
 from inspections.documents import conclusion_docx, year_summary
 from inspections.models import FindingCategory, InspectionKind, Severity, TeamRole
 from tests.factories import UnitFactory, UserFactory
-from tests.inspection_helpers import decided_inspection, programme, target_of
+from tests.inspections.helpers import decided_inspection, programme, target_of
 
 pytestmark = pytest.mark.django_db
 

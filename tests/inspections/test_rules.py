@@ -24,7 +24,7 @@ from inspections.models import (
     TeamRole,
 )
 from tests.factories import UserFactory
-from tests.inspection_helpers import conclude, decided_inspection, draft_inspection, programme, target_of
+from tests.inspections.helpers import conclude, decided_inspection, draft_inspection, programme, target_of
 from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db

@@ -31,27 +31,10 @@ from inspections.models import (
     TargetState,
     TeamRole,
 )
-from tests.inspection_helpers import conclude, decided_inspection, draft_inspection, programme, target_of
+from tests.helpers import act, html, message_levels, state_of
+from tests.inspections.helpers import conclude, decided_inspection, draft_inspection, programme, target_of
 
 pytestmark = pytest.mark.django_db
-
-
-def html(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
-
-
-def messages_of(response) -> list[str]:
-    return [m.level_tag for m in response.context["messages"]]
-
-
-def state_of(obj):
-    return type(obj).objects.get(pk=obj.pk).state
-
-
-def act(client, user, name, obj, action, **data):
-    client.force_login(user)
-    return client.post(reverse(name, args=[obj.pk, action]), data, follow=True)
 
 
 def png(name="anh-hien-truong.png"):
@@ -128,7 +111,7 @@ def test_a_programme_is_created_from_the_list(client, people):
         follow=True)
     created = Programme.objects.get()
     assert response.redirect_chain[-1][0] == reverse("inspections:programme", args=[created.pk])
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     assert (created.issuing_unit, created.department, created.year) == (t.province, t.ubkt, 2025)
     assert created.created_by == people.inspector
 
@@ -198,7 +181,7 @@ def test_an_inspection_is_drafted_from_the_form(client, people):
                            inspection_form_data(people), follow=True)
     inspection = Inspection.objects.get()
     assert response.redirect_chain[-1][0] == reverse("inspections:inspection", args=[inspection.pk])
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     assert inspection.state == InspectionState.DRAFT and inspection.starts_on == datetime.date(2025, 3, 1)
     assert timezone.localtime(inspection.self_report_due).strftime("%d/%m/%Y %H:%M") == "15/03/2025 17:00"
     assert sorted(inspection.targets.values_list("unit__code", flat=True)) == ["HDMA", "HDTG"]
@@ -244,7 +227,7 @@ def test_a_draft_decision_is_edited_and_an_approved_one_is_not(client, people):
     assert inspection.subject in body and f'value="{people.tree.muong_ang.pk}" ' in body
     response = client.post(reverse("inspections:inspection-edit", args=[inspection.pk]), inspection_form_data(
         people, subject="Kiểm tra (sửa)", target_units=[people.tree.tuan_giao.pk]), follow=True)
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     inspection.refresh_from_db()
     assert inspection.subject == "Kiểm tra (sửa)"
     assert list(inspection.targets.values_list("unit__code", flat=True)) == ["HDTG"]
@@ -252,7 +235,7 @@ def test_a_draft_decision_is_edited_and_an_approved_one_is_not(client, people):
     services.inspection_submit(inspection=inspection, by=people.inspector)
     response = client.post(reverse("inspections:inspection-edit", args=[inspection.pk]),
                            inspection_form_data(people, subject="Khác"), follow=True)
-    assert messages_of(response) == ["error"]
+    assert message_levels(response) == ["error"]
     assert Inspection.objects.get(pk=inspection.pk).subject == "Kiểm tra (sửa)"
 
 
@@ -266,7 +249,7 @@ def test_a_decision_is_submitted_returned_and_approved_through_the_screens(clien
     act(client, people.inspector, "inspections:inspection-action", inspection, "submit")
     assert state_of(inspection) == InspectionState.AWAITING_APPROVAL
     response = act(client, people.inspection_chair, "inspections:inspection-action", inspection, "return", comment=" ")
-    assert messages_of(response) == ["error"] and state_of(inspection) == InspectionState.AWAITING_APPROVAL
+    assert message_levels(response) == ["error"] and state_of(inspection) == InspectionState.AWAITING_APPROVAL
     act(client, people.inspection_chair, "inspections:inspection-action", inspection, "return",
         comment="Bổ sung căn cứ pháp lý")
     assert state_of(inspection) == InspectionState.DRAFT
@@ -282,7 +265,7 @@ def test_a_decision_is_submitted_returned_and_approved_through_the_screens(clien
 def test_the_drafter_may_not_approve_and_a_wrong_state_changes_nothing(client, people):
     inspection = draft_inspection(people)
     response = act(client, people.inspection_chair, "inspections:inspection-action", inspection, "approve")
-    assert messages_of(response) == ["error"] and state_of(inspection) == InspectionState.DRAFT
+    assert message_levels(response) == ["error"] and state_of(inspection) == InspectionState.DRAFT
     services.inspection_submit(inspection=inspection, by=people.inspector)
     client.force_login(people.inspector2)
     response = client.post(reverse("inspections:inspection-action", args=[inspection.pk, "approve"]))
@@ -314,7 +297,7 @@ def test_an_inspected_unit_sees_only_its_own_target_row(client, people, decided)
 
 
 def test_the_checked_plan_links_to_the_plan(client, people):
-    from tests.plans_helpers import issued_plan
+    from tests.plans.helpers import issued_plan
 
     plan = issued_plan(people)
     inspection = draft_inspection(people, checked_plan=plan)
@@ -359,7 +342,7 @@ def test_the_unit_sends_its_self_report_with_a_file(client, people, muong_ang):
     url = reverse("inspections:target-action", args=[muong_ang.pk, "self_report"])
     assert url in body
     response = client.post(url, {"text": "Đã kết nạp 120 đoàn viên mới.", "attachments": [pdf()]}, follow=True)
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     assert state_of(muong_ang) == TargetState.SELF_REPORTED
     body = html(response)
     assert "Đã kết nạp 120 đoàn viên mới." in body and "bao-cao.pdf" in body
@@ -414,7 +397,7 @@ def test_a_finding_is_recorded_from_the_form_with_evidence(client, people, muong
     response = client.post(reverse("inspections:finding-record", args=[muong_ang.pk]), data, follow=True)
     finding = Finding.objects.get()
     assert response.redirect_chain[-1][0].endswith(f"#finding-{finding.pk}")
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     assert (finding.category, finding.severity, finding.recorded_by) == (
         FindingCategory.VIOLATION, Severity.SERIOUS, people.inspector2)
     assert sorted(f.original_name for f in attachments_of(finding)) == ["anh-hien-truong.png", "bien-ban.pdf"]
@@ -496,7 +479,7 @@ def test_a_finding_is_edited_before_the_conclusion_is_issued(client, people, muo
     response = client.post(reverse("inspections:finding-edit", args=[finding.pk]), {
         "category": FindingCategory.VIOLATION, "severity": Severity.SERIOUS, "description": "Sửa lại: vi phạm."},
         follow=True)
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     finding.refresh_from_db()
     assert (finding.category, finding.description) == (FindingCategory.VIOLATION, "Sửa lại: vi phạm.")
 
@@ -510,7 +493,7 @@ def test_after_issue_a_finding_is_corrected_not_edited(client, people, muong_ang
     assert f'name="corrects" value="{original.pk}"' in body and 'name="finding-category"' not in body
     response = client.post(reverse("inspections:finding-edit", args=[original.pk]),
                            {"category": "strength", "description": "x"}, follow=True)
-    assert messages_of(response) == ["error"]
+    assert message_levels(response) == ["error"]
     response = client.post(reverse("inspections:finding-record", args=[muong_ang.pk]), {
         "corrects": original.pk, **finding_data(prefix=f"c{original.pk}", category=FindingCategory.SHORTCOMING,
                                                 severity=Severity.MINOR, description="Đã cập nhật một phần.")},
@@ -548,7 +531,7 @@ def test_the_head_saves_the_conclusion_and_blank_rows_are_ignored(client, people
     url = reverse("inspections:conclusion-edit", args=[muong_ang.pk])
     response = client.post(url, rec_data([("Bổ sung hồ sơ kết nạp.", "30/06/2025"), ("", ""),
                                           ("Tổ chức sinh hoạt chuyên đề.", "31/07/2025")]), follow=True)
-    assert messages_of(response) == ["success"]
+    assert message_levels(response) == ["success"]
     conclusion = Conclusion.objects.get(target=muong_ang)
     assert conclusion.text.startswith("Đơn vị cơ bản hoàn thành")
     recommendations = list(conclusion.recommendations.order_by("pk"))
@@ -588,7 +571,7 @@ def test_a_conclusion_is_submitted_returned_approved_and_issued_through_the_scre
     act(client, people.inspector, "inspections:target-action", muong_ang, "submit")
     assert state_of(conclusion) == ConclusionState.AWAITING_APPROVAL
     response = act(client, people.inspection_chair, "inspections:target-action", muong_ang, "return", comment="")
-    assert messages_of(response) == ["error"] and state_of(conclusion) == ConclusionState.AWAITING_APPROVAL
+    assert message_levels(response) == ["error"] and state_of(conclusion) == ConclusionState.AWAITING_APPROVAL
     act(client, people.inspection_chair, "inspections:target-action", muong_ang, "return",
         comment="Nêu rõ thời hạn khắc phục")
     assert state_of(conclusion) == ConclusionState.DRAFT
@@ -613,7 +596,7 @@ def test_a_conclusion_is_submitted_returned_approved_and_issued_through_the_scre
 
 def test_a_conclusion_action_before_any_draft_is_an_error(client, people, muong_ang):
     response = act(client, people.inspector, "inspections:target-action", muong_ang, "submit")
-    assert messages_of(response) == ["error"] and not Conclusion.objects.exists()
+    assert message_levels(response) == ["error"] and not Conclusion.objects.exists()
 
 
 def test_the_team_may_not_approve_its_own_conclusion(client, people, muong_ang):
@@ -652,7 +635,7 @@ def test_remediation_is_reported_reopened_and_verified_through_the_pages(client,
     assert url in body
     response = client.post(url, {"text": "Đã cập nhật sổ đoàn viên.", "attachments": [pdf("so-doan-vien.pdf")]},
                            follow=True)
-    assert messages_of(response) == ["success"] and state_of(remediation) == RemediationState.REPORTED
+    assert message_levels(response) == ["success"] and state_of(remediation) == RemediationState.REPORTED
     assert "so-doan-vien.pdf" in html(response)
     # The unit may not verify its own work.
     client.force_login(people.muong_ang_officer)
@@ -660,7 +643,7 @@ def test_remediation_is_reported_reopened_and_verified_through_the_pages(client,
     assert response.status_code == 403 and state_of(remediation) == RemediationState.REPORTED
 
     response = act(client, people.inspector, "inspections:remediation-action", remediation, "reopen", comment="")
-    assert messages_of(response) == ["error"] and state_of(remediation) == RemediationState.REPORTED
+    assert message_levels(response) == ["error"] and state_of(remediation) == RemediationState.REPORTED
     act(client, people.inspector, "inspections:remediation-action", remediation, "reopen",
         comment="Thiếu danh sách đoàn viên mới")
     assert state_of(remediation) == RemediationState.OPEN

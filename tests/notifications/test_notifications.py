@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.services import delegation_create
 from notifications import emails, tasks
@@ -17,17 +17,13 @@ from notifications.services import Recipient, notify
 from plans import services
 from plans.flows import PlanApprovalFlow
 from tests.factories import UserFactory
-from tests.plans_helpers import approved_plan, draft_plan, issued_plan
+from tests.helpers import vi
+from tests.plans.helpers import approved_plan, draft_plan, issued_plan
 from workflows.registry import flow_kind
 
 pytestmark = pytest.mark.django_db
 
 SUBJECT = "Kế hoạch tổ chức Tháng Thanh niên năm 2024"
-
-
-def vi(msgid, **values) -> str:
-    with translation.override("vi"):
-        return str(msgid) % values
 
 
 def received_by(user, **filters):
@@ -75,7 +71,9 @@ def test_forwarding_tells_the_leader_and_approving_tells_the_clerk(people):
         vi(flow_kind(PlanApprovalFlow).notice_titles["approve"], subject=SUBJECT)
     ]
     services.plan_approve(plan=plan, by=people.province_leader)
-    assert [n.title for n in received_by(people.clerk)] == [vi(flow_kind(PlanApprovalFlow).notice_titles["issue"], subject=SUBJECT)]
+    assert [n.title for n in received_by(people.clerk)] == [
+        vi(flow_kind(PlanApprovalFlow).notice_titles["issue"], subject=SUBJECT)
+    ]
 
 
 def test_issuing_to_three_districts_tells_each_districts_people_once(people):
@@ -194,7 +192,7 @@ def test_a_returned_report_tells_its_submitter(people):
 
 def test_a_conclusion_approved_tells_the_team_head_who_drafted_it(people):
     from inspections import services as inspection_services
-    from tests.inspection_helpers import decided_inspection, target_of
+    from tests.inspections.helpers import decided_inspection, target_of
 
     target = target_of(decided_inspection(people), people.tree.muong_ang)
     inspection_services.target_self_report(target=target, by=people.muong_ang_officer, text="Báo cáo tự kiểm tra.")

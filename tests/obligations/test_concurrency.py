@@ -11,8 +11,8 @@ from accounts.models import Position
 from obligations import services
 from obligations.models import ScheduleRun
 from plans.models import Plan, PlanKind
-from tests.test_obligations import schedule_for
-from tests.test_plans_concurrency import race
+from tests.obligations.test_obligations import schedule_for
+from tests.plans.test_concurrency import race
 
 pytestmark = [
     pytest.mark.postgres,

@@ -2,35 +2,21 @@
 through the plans' own approval steps, however often the beat runs."""
 
 import datetime
-import zoneinfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import Position, UnitLevel
+from accounts.models import UnitLevel
 from core.transitions import history_of
 from obligations import services, tasks
 from obligations.models import Frequency, ReportSchedule, ScheduleRun
 from obligations.periods import Series
 from plans.models import Plan, PlanKind, PlanState
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=VN)
-
-
-@pytest.fixture
-def staff(people):
-    """The named people, holding their positions since 2020 so that 2025 is inside them."""
-    Position.objects.update(valid_from=datetime.date(2020, 1, 1))
-    return people
-
-
 def schedule_for(people, **fields) -> ReportSchedule:
     t = people.tree
     values = {

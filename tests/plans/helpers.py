@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from plans import services
+from plans.models import Assignment
 
 
 def draft_plan(people, recipients=None, **fields):
@@ -31,3 +32,7 @@ def approved_plan(people, **kwargs):
 def issued_plan(people, **kwargs):
     plan = approved_plan(people, **kwargs)
     return services.plan_issue(plan=plan, by=people.clerk)
+
+
+def assignment_of(plan, unit) -> Assignment:
+    return Assignment.objects.get(plan=plan, unit=unit)

@@ -3,30 +3,16 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from plans import services
 from plans.models import Assignment, AssignmentState, Plan, PlanState
-from tests.plans_helpers import approved_plan, draft_plan, issued_plan
+from tests.helpers import ok, queries_for, state_of
+from tests.plans.helpers import approved_plan, assignment_of, draft_plan, issued_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content.decode()
-    return response.json()
-
-
-def state_of(obj):
-    return type(obj).objects.get(pk=obj.pk).state
-
-
-def assignment_of(plan, unit):
-    return Assignment.objects.get(plan=plan, unit=unit)
 
 
 def reported_assignment(people, unit_officer=None):
@@ -361,19 +347,13 @@ def test_the_plans_api_refuses_anonymous_callers(people):
 
 # --- Query counts and schema -----------------------------------------------------------------
 
-def _queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        ok(client.get(url))
-    return len(queries)
-
-
 def test_the_plan_list_takes_the_same_queries_for_two_plans_and_six(as_, people):
     client = as_(people.province_officer)
     plans = [draft_plan(people) for _ in range(2)]
-    with_two = _queries_for(client, "/api/plans/")
+    with_two = queries_for(client, "/api/plans/")
     plans += [approved_plan(people) for _ in range(2)] + [issued_plan(people) for _ in range(2)]
 
-    assert _queries_for(client, "/api/plans/") == with_two
+    assert queries_for(client, "/api/plans/") == with_two
     assert ok(client.get("/api/plans/"))["count"] == len(plans)
 
 
@@ -381,11 +361,11 @@ def test_the_assignment_list_takes_the_same_queries_for_two_plans_and_six(as_, p
     client = as_(people.province_officer)
     for _ in range(2):
         issued_plan(people, recipients=[people.tree.muong_ang])
-    with_two = _queries_for(client, "/api/assignments/")
+    with_two = queries_for(client, "/api/assignments/")
     for _ in range(4):
         issued_plan(people, recipients=[people.tree.muong_ang, people.tree.tuan_giao])
 
-    assert _queries_for(client, "/api/assignments/") == with_two
+    assert queries_for(client, "/api/assignments/") == with_two
 
 
 def test_the_schema_documents_the_transition_actions(as_, people):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from plans import services
 from plans.models import Assignment, AssignmentState
 from tests.browser import page  # noqa: F401  (fixture)
-from tests.plans_helpers import issued_plan
+from tests.plans.helpers import issued_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

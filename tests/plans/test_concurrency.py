@@ -10,7 +10,7 @@ from core.errors import TransitionNotAllowed
 from core.transitions import history_of
 from plans import services
 from plans.models import Plan, PlanState
-from tests.plans_helpers import approved_plan, draft_plan
+from tests.plans.helpers import approved_plan, draft_plan
 
 pytestmark = [
     pytest.mark.postgres,

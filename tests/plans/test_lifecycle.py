@@ -7,13 +7,10 @@ from viewflow.workflow.status import PROCESS, STATUS
 from core.transitions import history_of
 from plans import services
 from plans.models import Assignment, AssignmentState, Plan, PlanState
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.helpers import state_of
+from tests.plans.helpers import draft_plan, issued_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def state_of(obj):
-    return type(obj).objects.get(pk=obj.pk).state
 
 
 def open_tasks(process):

@@ -13,8 +13,8 @@ from plans import selectors, services
 from plans.indicators import services as indicators
 from plans.indicators.targets import TargetFileError
 from tests.factories import UserFactory
-from tests.indicator_helpers import add_indicator
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.plans.helpers import draft_plan, issued_plan
+from tests.plans.indicators.helpers import add_indicator
 from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db

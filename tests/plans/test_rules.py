@@ -17,14 +17,11 @@ from core.transitions import history_of
 from plans import selectors, services
 from plans.models import Assignment, AssignmentState, Plan, PlanState
 from tests.factories import UserFactory
-from tests.plans_helpers import approved_plan, draft_plan, issued_plan
+from tests.helpers import reload
+from tests.plans.helpers import approved_plan, draft_plan, issued_plan
 from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- approval rounds -------------------------------------------------------------------------

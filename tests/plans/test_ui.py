@@ -17,32 +17,10 @@ from core.attachments import attachments_of
 from plans import services
 from plans.models import Assignment, AssignmentState, Plan, PlanState, Report
 from tests.factories import UnitFactory, UserFactory
-from tests.plans_helpers import approved_plan, draft_plan, issued_plan
+from tests.helpers import act, html, messages_of, state_of
+from tests.plans.helpers import approved_plan, assignment_of, draft_plan, issued_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def html(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
-
-
-def messages_of(response) -> list[tuple[str, str]]:
-    return [(m.level_tag, str(m)) for m in response.context["messages"]]
-
-
-def state_of(obj):
-    return type(obj).objects.get(pk=obj.pk).state
-
-
-def assignment_of(plan, unit) -> Assignment:
-    return Assignment.objects.get(plan=plan, unit=unit)
-
-
-def act(client, user, name, obj, action, **data):
-    client.force_login(user)
-    url = reverse(name, args=[obj.pk, action])
-    return client.post(url, data, follow=True)
 
 
 def received(people, plan=None):

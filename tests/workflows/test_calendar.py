@@ -68,7 +68,7 @@ def test_issuing_gives_three_working_days_to_confirm_receipt(people):
     import time_machine
 
     from plans import services
-    from tests.plans_helpers import approved_plan
+    from tests.plans.helpers import approved_plan
 
     plan = approved_plan(people, recipients=[people.tree.muong_ang])
     with time_machine.travel(datetime.datetime(2026, 2, 12, 9, 0, tzinfo=datetime.UTC)):  # Thursday before Tết

@@ -19,8 +19,8 @@ from plans.indicators import services as indicators
 from plans.indicators.summary import plan_indicator_summary
 from plans.models import Indicator, IndicatorValue
 from tests.factories import UserFactory
-from tests.indicator_helpers import add_indicator, put
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.plans.helpers import draft_plan, issued_plan
+from tests.plans.indicators.helpers import add_four, add_indicator, put, report_some
 
 pytestmark = pytest.mark.django_db
 
@@ -30,28 +30,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def ok(response, status=200):
     assert response.status_code == status, response.content.decode()
     return response.json() if response.content and "json" in response["Content-Type"] else None
-
-
-def add_four(plan):
-    add_indicator(plan, "4c", target=1000, unit_of_measure="đơn vị máu", position=1)
-    add_indicator(plan, "1b", kind="percent", aggregate="ratio_of_sums", target=80, unit_of_measure="%", position=2)
-    add_indicator(plan, "2a", kind="yes_no", aggregate="all_units", target=100, position=3)
-    add_indicator(plan, "3a", aggregate="province_only", target=3, unit_of_measure="công trình", position=4)
-
-
-@pytest.fixture
-def plan(people):
-    t = people.tree
-    plan = issued_plan(people, recipients=[t.muong_ang, t.tuan_giao])
-    add_four(plan)
-    return plan
-
-
-@pytest.fixture
-def received(plan, people):
-    assignment = plan.assignments.get(unit=people.tree.muong_ang)
-    services.assignment_receive(assignment=assignment, by=people.muong_ang_officer)
-    return assignment
 
 
 NEW = {"code": "7a", "name": "Cây xanh được trồng mới", "kind": "count", "unit_of_measure": "cây",
@@ -193,12 +171,6 @@ def test_the_issuer_enters_its_own_figures(as_, people, plan):
 
 
 # --- Results --------------------------------------------------------------------------------------
-
-def report_some(plan, people, received):
-    indicators.indicator_values_set(assignment=received, by=people.muong_ang_officer, entries={
-        "4c": {"value": "1200"}, "1b": {"numerator": "16107", "denominator": "31076"}, "2a": {"value": "1"}})
-    indicators.issuer_values_set(plan=plan, by=people.province_officer, entries={"3a": {"value": "3"}})
-
 
 def same(a, b) -> bool:
     if b is None or (isinstance(b, float) and math.isnan(b)):

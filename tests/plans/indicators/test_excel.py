@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from core.errors import ActionForbidden
-from plans import services
 from plans.indicators.excel import (
     HEADERS,
     META_SHEET,
@@ -22,8 +21,8 @@ from plans.indicators.excel import (
 from plans.indicators.services import indicator_values_set
 from plans.indicators.summary import plan_indicator_summary
 from plans.models import IndicatorAllocation, IndicatorValue
-from tests.indicator_helpers import add_indicator
-from tests.plans_helpers import issued_plan
+from tests.plans.helpers import issued_plan
+from tests.plans.indicators.helpers import add_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +40,6 @@ def plan(people):
     add_indicator(plan, "11a", kind="money", target=1134, unit_of_measure="tỷ đồng", position=4)
     add_indicator(plan, "13b", kind="yes_no", aggregate="all_units", target=100, position=5)
     return plan
-
-
-@pytest.fixture
-def received(plan, people):
-    assignment = plan.assignments.get(unit=people.tree.muong_ang)
-    services.assignment_receive(assignment=assignment, by=people.muong_ang_officer)
-    return assignment
 
 
 def sheet_of(data, name=SHEET):

@@ -17,8 +17,8 @@ from plans.indicators.summary import plan_indicator_summary
 from plans.indicators.verdicts import EXCEEDED, MET, NOT_MET
 from plans.models import IndicatorAllocation
 from tests.factories import UserFactory
-from tests.indicator_helpers import add_indicator
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.plans.helpers import draft_plan, issued_plan
+from tests.plans.indicators.helpers import add_indicator
 
 pytestmark = pytest.mark.django_db
 

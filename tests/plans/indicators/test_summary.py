@@ -5,8 +5,8 @@ import pytest
 from plans.indicators.summary import plan_indicator_summary
 from plans.indicators.verdicts import EXCEEDED, MET, NOT_MET
 from plans.models import IndicatorAllocation
-from tests.indicator_helpers import add_indicator, put
-from tests.plans_helpers import issued_plan
+from tests.plans.helpers import issued_plan
+from tests.plans.indicators.helpers import add_indicator, put
 
 pytestmark = pytest.mark.django_db
 

@@ -27,22 +27,14 @@ from plans.indicators.summary import plan_indicator_summary
 from plans.models import Indicator, IndicatorValue, PlanState
 from tests.browser import page  # noqa: F401  (fixture)
 from tests.factories import UserFactory
-from tests.indicator_helpers import add_indicator, put
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.helpers import html, messages_of
+from tests.plans.helpers import draft_plan, issued_plan
+from tests.plans.indicators.helpers import add_four, add_indicator, put, report_some
 
 pytestmark = pytest.mark.django_db
 
 CSV = settings.DEMO_DATA_DIR / "indicators_2024.csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def html(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
-
-
-def messages_of(response) -> list[tuple[str, str]]:
-    return [(m.level_tag, str(m)) for m in response.context["messages"]]
 
 
 def codes(plan) -> list[str]:
@@ -51,29 +43,6 @@ def codes(plan) -> list[str]:
 
 def upload(path, name="chi-tieu.csv"):
     return SimpleUploadedFile(name, path.read_bytes() if hasattr(path, "read_bytes") else path, "text/csv")
-
-
-def add_four(plan):
-    """A count, a percentage reported as a fraction, a yes/no over units, the issuer's own works."""
-    add_indicator(plan, "4c", target=1000, unit_of_measure="đơn vị máu", position=1)
-    add_indicator(plan, "1b", kind="percent", aggregate="ratio_of_sums", target=80, unit_of_measure="%", position=2)
-    add_indicator(plan, "2a", kind="yes_no", aggregate="all_units", target=100, position=3)
-    add_indicator(plan, "3a", aggregate="province_only", target=3, unit_of_measure="công trình", position=4)
-
-
-@pytest.fixture
-def plan(people):
-    t = people.tree
-    plan = issued_plan(people, recipients=[t.muong_ang, t.tuan_giao])
-    add_four(plan)
-    return plan
-
-
-@pytest.fixture
-def received(plan, people):
-    assignment = plan.assignments.get(unit=people.tree.muong_ang)
-    services.assignment_receive(assignment=assignment, by=people.muong_ang_officer)
-    return assignment
 
 
 # -- the editor ----------------------------------------------------------------------------------
@@ -396,13 +365,6 @@ def test_a_template_of_another_assignment_is_refused(client, people, received, p
 
 def results_url(plan):
     return reverse("plans:indicator-results", args=[plan.pk])
-
-
-def report_some(plan, people, received):
-    """Mường Ảng reports every figure; Tuần Giáo reports none; the province gives its own."""
-    indicators.indicator_values_set(assignment=received, by=people.muong_ang_officer, entries={
-        "4c": {"value": "1200"}, "1b": {"numerator": "16107", "denominator": "31076"}, "2a": {"value": "1"}})
-    indicators.issuer_values_set(plan=plan, by=people.province_officer, entries={"3a": {"value": "3"}})
 
 
 def test_the_issuer_enters_its_own_figures(client, people, plan):

@@ -11,8 +11,8 @@ from plans import services
 from plans.indicators import services as indicators
 from plans.indicators.targets import TargetFileError
 from plans.models import Indicator, IndicatorValue
-from tests.indicator_helpers import add_indicator
-from tests.plans_helpers import draft_plan, issued_plan
+from tests.plans.helpers import draft_plan, issued_plan
+from tests.plans.indicators.helpers import add_indicator
 
 pytestmark = pytest.mark.django_db
 
