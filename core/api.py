@@ -105,6 +105,16 @@ class TransitionActions:
         service(**{self.service_object: obj}, by=request.user, **checked_body(body_serializer, request))
         return self._answer(obj)
 
+    def _created(self, request, service, body_serializer):
+        fields = checked_body(body_serializer, request, context=self.get_serializer_context())
+        return self._answer(service(by=request.user, **fields), status.HTTP_201_CREATED)
+
+    def _updated(self, request, service, body_serializer):
+        """PATCH: only the fields sent change (the service validates the whole object again)."""
+        obj = self.get_object()
+        fields = checked_body(body_serializer, request, partial=True, context=self.get_serializer_context())
+        return self._answer(service(**{self.service_object: obj}, by=request.user, **fields))
+
 
 def transition_action(name: str, service, body_serializer, answer_serializer, doc: str):
     """One POST action of a TransitionActions viewset, `…/<pk>/<name>/`, with its schema.

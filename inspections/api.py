@@ -128,25 +128,24 @@ class InspectionViewSet(TransitionActions, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(request=InspectionCreateSerializer, responses={201: InspectionSerializer, **CREATE_ERRORS})
     def create(self, request, *args, **kwargs):
-        fields = checked_body(InspectionCreateSerializer, request, context=self.get_serializer_context())
-        inspection = services.inspection_create(by=request.user, **fields)
-        return self._answer(inspection, status.HTTP_201_CREATED)
+        return self._created(request, services.inspection_create, InspectionCreateSerializer)
 
     @extend_schema(request=InspectionUpdateSerializer, responses={200: InspectionSerializer, **EDIT_ERRORS})
     def partial_update(self, request, *args, **kwargs):
         """Only a draft decision changes; a list given (team, target_units, outside_bodies) replaces the old one."""
-        inspection = self.get_object()
-        fields = checked_body(InspectionUpdateSerializer, request, partial=True, context=self.get_serializer_context())
-        return self._answer(services.inspection_update(inspection=inspection, by=request.user, **fields))
+        return self._updated(request, services.inspection_update, InspectionUpdateSerializer)
 
-    submit = transition_action("submit", services.inspection_submit, CommentSerializer, InspectionSerializer,
-                             "The drafter sends the decision to the chair (or the leader) for approval.")
+    submit = transition_action(
+        "submit", services.inspection_submit, CommentSerializer, InspectionSerializer,
+        "The drafter sends the decision to the chair (or the leader) for approval.")
 
-    approve = transition_action("approve", services.inspection_approve, CommentSerializer, InspectionSerializer,
-                             "Approve and number the decision; every target is notified and its self-report falls due.")
+    approve = transition_action(
+        "approve", services.inspection_approve, CommentSerializer, InspectionSerializer,
+        "Approve and number the decision; every target is notified and its self-report falls due.")
 
-    return_ = transition_action("return", services.inspection_return, RequiredCommentSerializer, InspectionSerializer,
-                             "Back to draft with a comment.")
+    return_ = transition_action(
+        "return", services.inspection_return, RequiredCommentSerializer, InspectionSerializer,
+        "Back to draft with a comment.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
     @action(detail=True, methods=["get"])

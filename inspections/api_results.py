@@ -155,12 +155,14 @@ class RemediationViewSet(TransitionActions, mixins.ListModelMixin, mixins.Retrie
         report = RemediationReport.objects.select_related("submitted_by").get(pk=report.pk)
         return Response(RemediationReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    verify = transition_action("verify", services.remediation_verify, CommentSerializer, RemediationSerializer,
-                             "The committee accepts the report; the last verification closes the target "
-                             "and the inspection.")
+    verify = transition_action(
+        "verify", services.remediation_verify, CommentSerializer, RemediationSerializer,
+        "The committee accepts the report; the last verification closes the target "
+        "and the inspection.")
 
-    reopen = transition_action("reopen", services.remediation_reopen, RequiredCommentSerializer, RemediationSerializer,
-                             "The committee sends the remediation back with what is still missing.")
+    reopen = transition_action(
+        "reopen", services.remediation_reopen, RequiredCommentSerializer, RemediationSerializer,
+        "The committee sends the remediation back with what is still missing.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
     @action(detail=True, methods=["get"])

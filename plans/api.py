@@ -78,33 +78,35 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=PlanCreateSerializer,
                    responses={201: PlanSerializer, 400: EDIT_ERRORS[400], 403: EDIT_ERRORS[403]})
     def create(self, request, *args, **kwargs):
-        fields = checked_body(PlanCreateSerializer, request, context=self.get_serializer_context())
-        plan = services.plan_create(by=request.user, **fields)
-        return self._answer(plan, status.HTTP_201_CREATED)
+        return self._created(request, services.plan_create, PlanCreateSerializer)
 
     @extend_schema(request=PlanUpdateSerializer, responses={200: PlanSerializer, **EDIT_ERRORS})
     def partial_update(self, request, *args, **kwargs):
-        plan = self.get_object()
-        fields = checked_body(PlanUpdateSerializer, request, partial=True, context=self.get_serializer_context())
-        return self._answer(services.plan_update(plan=plan, by=request.user, **fields))
+        return self._updated(request, services.plan_update, PlanUpdateSerializer)
 
-    submit = transition_action("submit", services.plan_submit, CommentSerializer, PlanSerializer,
-                             "The drafter sends the draft to department review.")
+    submit = transition_action(
+        "submit", services.plan_submit, CommentSerializer, PlanSerializer,
+        "The drafter sends the draft to department review.")
 
-    review = transition_action("review", services.plan_review, CommentSerializer, PlanSerializer,
-                             "The department head forwards the draft to the leader.")
+    review = transition_action(
+        "review", services.plan_review, CommentSerializer, PlanSerializer,
+        "The department head forwards the draft to the leader.")
 
-    approve = transition_action("approve", services.plan_approve, CommentSerializer, PlanSerializer,
-                             "A leader approves; the clerk numbers and issues it next.")
+    approve = transition_action(
+        "approve", services.plan_approve, CommentSerializer, PlanSerializer,
+        "A leader approves; the clerk numbers and issues it next.")
 
-    return_ = transition_action("return", services.plan_return, RequiredCommentSerializer, PlanSerializer,
-                             "Back to draft with a comment, from department review or from the leader.")
+    return_ = transition_action(
+        "return", services.plan_return, RequiredCommentSerializer, PlanSerializer,
+        "Back to draft with a comment, from department review or from the leader.")
 
-    issue = transition_action("issue", services.plan_issue, CommentSerializer, PlanSerializer,
-                             "The clerk numbers the plan and sends one assignment to each recipient unit.")
+    issue = transition_action(
+        "issue", services.plan_issue, CommentSerializer, PlanSerializer,
+        "The clerk numbers the plan and sends one assignment to each recipient unit.")
 
-    revoke = transition_action("revoke", services.plan_revoke, RevokeSerializer, PlanSerializer,
-                             "A leader withdraws an issued plan; its open assignments are cancelled.")
+    revoke = transition_action(
+        "revoke", services.plan_revoke, RevokeSerializer, PlanSerializer,
+        "A leader withdraws an issued plan; its open assignments are cancelled.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
@@ -150,8 +152,9 @@ class AssignmentViewSet(TransitionActions, viewsets.ReadOnlyModelViewSet):
         context = {**self.get_serializer_context(), "actor": PagePermissions(request.user, units)}
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
-    receive = transition_action("receive", services.assignment_receive, CommentSerializer, AssignmentSerializer,
-                             "The recipient unit confirms it has received the plan.")
+    receive = transition_action(
+        "receive", services.assignment_receive, CommentSerializer, AssignmentSerializer,
+        "The recipient unit confirms it has received the plan.")
 
     @extend_schema(request=ReportInputSerializer, responses={201: ReportSerializer, **TRANSITION_ERRORS})
     @action(detail=True, methods=["post"])
@@ -163,11 +166,13 @@ class AssignmentViewSet(TransitionActions, viewsets.ReadOnlyModelViewSet):
         report = selectors.reports_visible_to(request.user).get(pk=report.pk)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    accept = transition_action("accept", services.assignment_accept, CommentSerializer, AssignmentSerializer,
-                             "The issuing unit accepts the report; the last acceptance closes the plan.")
+    accept = transition_action(
+        "accept", services.assignment_accept, CommentSerializer, AssignmentSerializer,
+        "The issuing unit accepts the report; the last acceptance closes the plan.")
 
-    return_ = transition_action("return", services.assignment_return, RequiredCommentSerializer, AssignmentSerializer,
-                             "The issuing unit sends the report back with a comment; the unit reports again.")
+    return_ = transition_action(
+        "return", services.assignment_return, RequiredCommentSerializer, AssignmentSerializer,
+        "The issuing unit sends the report back with a comment; the unit reports again.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
