@@ -58,7 +58,8 @@ class InspectionDecisionFlow(flow.Flow):
 
     start = flow.StartHandle(link_subject).Next(this.approve)
     approve = (
-        flow.ManualTask(task_title=_("Approve the inspection decision"))
+        flow.ManualTask()
+        .Annotation(title=_("Approve the inspection decision"))
         .Permission("accounts.approve_inspections", obj=_issuing_unit)
         .Next(this.after_approval)
     )
@@ -68,7 +69,8 @@ class InspectionDecisionFlow(flow.Flow):
         .Else(this.end)
     )
     rework = (
-        flow.ManualTask(task_title=_("Revise and resubmit the inspection decision"))
+        flow.ManualTask()
+        .Annotation(title=_("Revise and resubmit the inspection decision"))
         .Permission("accounts.draft_inspections", obj=_issuing_unit)
         .Next(this.approve)
     )
@@ -81,17 +83,20 @@ class InspectionTargetFlow(flow.Flow):
 
     start = flow.StartHandle(link_subject).Next(this.self_report)
     self_report = (
-        flow.ManualTask(task_title=_("Send the self-report"))
+        flow.ManualTask()
+        .Annotation(title=_("Send the self-report"))
         .Permission(_target_owner_permission, obj=_target_owner)
         .Next(this.draft_conclusion)
     )
     draft_conclusion = (
-        flow.ManualTask(task_title=_("Draft the conclusion"))
+        flow.ManualTask()
+        .Annotation(title=_("Draft the conclusion"))
         .Permission("inspections.draft_conclusions", obj=_target_inspection)
         .Next(this.approve_conclusion)
     )
     approve_conclusion = (
-        flow.ManualTask(task_title=_("Approve the conclusion"))
+        flow.ManualTask()
+        .Annotation(title=_("Approve the conclusion"))
         .Permission("accounts.approve_inspections", obj=_target_issuing_unit)
         .Next(this.after_approval)
     )
@@ -101,7 +106,8 @@ class InspectionTargetFlow(flow.Flow):
         .Else(this.issue_conclusion)
     )
     issue_conclusion = (
-        flow.ManualTask(task_title=_("Number and issue the conclusion"))
+        flow.ManualTask()
+        .Annotation(title=_("Number and issue the conclusion"))
         .Permission("accounts.approve_inspections", obj=_target_issuing_unit)
         .Next(this.end)
     )
@@ -114,12 +120,14 @@ class RemediationFlow(flow.Flow):
 
     start = flow.StartHandle(link_subject).Next(this.report)
     report = (
-        flow.ManualTask(task_title=_("Report the remediation"))
+        flow.ManualTask()
+        .Annotation(title=_("Report the remediation"))
         .Permission(_remediation_owner_permission, obj=_remediation_owner)
         .Next(this.verify)
     )
     verify = (
-        flow.ManualTask(task_title=_("Verify the remediation"))
+        flow.ManualTask()
+        .Annotation(title=_("Verify the remediation"))
         .Permission("accounts.draft_inspections", obj=_remediation_issuing_unit)
         .Next(this.after_verify)
     )

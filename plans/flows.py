@@ -37,7 +37,8 @@ class PlanApprovalFlow(flow.Flow):
         .Else(this.approve)
     )
     review = (
-        flow.ManualTask(task_title=_("Review the draft"))
+        flow.ManualTask()
+        .Annotation(title=_("Review the draft"))
         .Permission("accounts.review_plans", obj=_plan_unit)
         .Next(this.after_review)
     )
@@ -47,7 +48,8 @@ class PlanApprovalFlow(flow.Flow):
         .Else(this.approve)
     )
     approve = (
-        flow.ManualTask(task_title=_("Approve the plan"))
+        flow.ManualTask()
+        .Annotation(title=_("Approve the plan"))
         .Permission("accounts.approve_plans", obj=_plan_unit)
         .Next(this.after_approval)
     )
@@ -57,12 +59,14 @@ class PlanApprovalFlow(flow.Flow):
         .Else(this.issue)
     )
     rework = (
-        flow.ManualTask(task_title=_("Revise and resubmit the draft"))
+        flow.ManualTask()
+        .Annotation(title=_("Revise and resubmit the draft"))
         .Permission("accounts.draft_plans", obj=_plan_unit)
         .Next(this.route)
     )
     issue = (
-        flow.ManualTask(task_title=_("Number and issue"))
+        flow.ManualTask()
+        .Annotation(title=_("Number and issue"))
         .Permission("accounts.issue_plans", obj=_plan_unit)
         .Next(this.end)
     )
@@ -77,17 +81,20 @@ class AssignmentFlow(flow.Flow):
 
     start = flow.StartHandle(link_subject).Next(this.receive)
     receive = (
-        flow.ManualTask(task_title=_("Confirm receipt"))
+        flow.ManualTask()
+        .Annotation(title=_("Confirm receipt"))
         .Permission("accounts.handle_assignments", obj=_assignment_unit)
         .Next(this.report)
     )
     report = (
-        flow.ManualTask(task_title=_("Report the results"))
+        flow.ManualTask()
+        .Annotation(title=_("Report the results"))
         .Permission("accounts.handle_assignments", obj=_assignment_unit)
         .Next(this.review)
     )
     review = (
-        flow.ManualTask(task_title=_("Review the unit's report"))
+        flow.ManualTask()
+        .Annotation(title=_("Review the unit's report"))
         .Permission("accounts.review_reports", obj=_assignment_issuer)
         .Next(this.after_review)
     )

@@ -15,7 +15,10 @@ def _unit(process):
 
 class DummyFlow(flow.Flow):
     start = flow.StartHandle(_start).Next(this.sign)
-    sign = flow.ManualTask(task_title="Sign the register").Permission("accounts.handle_assignments", obj=_unit).Next(
-        this.end
+    sign = (
+        flow.ManualTask()
+        .Annotation(title="Sign the register")
+        .Permission("accounts.handle_assignments", obj=_unit)
+        .Next(this.end)
     )
     end = flow.End()
