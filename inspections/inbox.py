@@ -53,6 +53,7 @@ FLOWS = (
              }),
     FlowKind(InspectionTargetFlow, describe_target_task,
              related=("process__inspection_target__unit", "process__inspection_target__inspection"),
+             due_paths={"self_report": "process__inspection_target__self_report_due"},
              notice_titles={
                  "self_report": _("Send the self-report for the inspection: %(subject)s"),
                  "draft_conclusion": _("Draft the conclusion for %(where)s: %(subject)s"),
@@ -62,6 +63,7 @@ FLOWS = (
     FlowKind(RemediationFlow, describe_remediation_task,
              related=("process__remediation__target__unit", "process__remediation__target__inspection",
                       "process__remediation__recommendation"),
+             due_paths={"report": "process__remediation__due"},
              notice_titles={
                  "report": _("A remediation to report: %(subject)s"),
                  "verify": _("A remediation report to verify from %(where)s: %(subject)s"),

@@ -5,7 +5,7 @@ visibility selectors (another unit's object is a 404), every change is a call to
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -22,10 +22,10 @@ from core.api import (
     transition_action,
 )
 from core.api import history_response as _history
-from core.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
+from core.serializers import MAX_ID, CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
 from core.transitions import history_of
 
-from . import selectors, services
+from . import bulk, selectors, services
 from .models import Assignment, AssignmentState, Plan, PlanState, Report
 from .serializers import (
     AssignmentFilterSerializer,
@@ -40,6 +40,24 @@ from .serializers import (
     ReportSerializer,
     RevokeSerializer,
 )
+
+
+class BulkInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(bulk.ACTIONS))
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False,
+                                max_length=bulk.MAX_IDS)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BulkRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(help_text="The unit's name; empty when the id is not of this plan.")
+    reason = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    done = serializers.ListField(child=serializers.IntegerField(), help_text="Assignment ids done.")
+    refused = BulkRefusalSerializer(many=True)
 
 
 @extend_schema_view(
@@ -107,6 +125,21 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
     revoke = transition_action(
         "revoke", services.plan_revoke, RevokeSerializer, PlanSerializer,
         "A leader withdraws an issued plan; its open assignments are cancelled.")
+
+    @extend_schema(request=BulkInputSerializer, responses={200: BulkResultSerializer, **EDIT_ERRORS})
+    @action(detail=True, methods=["post"])
+    def bulk(self, request, pk=None):
+        """The issuer accepts, returns (with a comment) or reminds many of the plan's units at once.
+
+        Each assignment goes through the same service as one by one, in its own transaction; the
+        answer says which were done and which were refused, and why (an id of another plan, a
+        report already handled, a unit that has already reported when reminded)."""
+        plan = self.get_object()
+        if plan.issuing_unit_id not in selectors.user_unit_ids(request.user):
+            raise NotFound()
+        fields = checked_body(BulkInputSerializer, request)
+        result = bulk.assignments_bulk(plan=plan, by=request.user, **fields)
+        return Response(BulkResultSerializer(result.as_dict()).data)
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])

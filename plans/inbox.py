@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position, Role
-from workflows.registry import FlowKind, QueueRule, TaskView
+from workflows.registry import FlowKind, QueueRule, TaskGroup, TaskView
 
 from . import selectors
 from .flows import AssignmentFlow, PlanApprovalFlow
@@ -65,12 +65,22 @@ ASSIGNMENT_NOTICES = {
     "review": _("A report to review from %(where)s: %(subject)s"),
 }
 
+def _bulk_review_url(plan_id) -> str:
+    return reverse("plans:bulk", args=[plan_id])
+
+
 FLOWS = (
     FlowKind(PlanApprovalFlow, describe_plan_task, related=("process__plan__issuing_unit",),
-             notice_titles=PLAN_NOTICES),
+             notice_titles=PLAN_NOTICES, search_paths=("process__plan__search_text",)),
     FlowKind(AssignmentFlow, describe_assignment_task,
              related=("process__assignment__plan__issuing_unit", "process__assignment__unit"),
-             notice_titles=ASSIGNMENT_NOTICES),
+             notice_titles=ASSIGNMENT_NOTICES,
+             due_paths={"receive": "process__assignment__receipt_due", "report": "process__assignment__report_due"},
+             # The issuer reviews the reports of one plan together (plans.views_bulk).
+             groups={"review": TaskGroup(key="process__assignment__plan_id",
+                                         title="process__assignment__plan__subject",
+                                         number="process__assignment__plan__number", url=_bulk_review_url)},
+             search_paths=("process__assignment__plan__search_text",)),
 )
 
 

@@ -76,6 +76,9 @@ ASSIGNMENT_RULES = {
                    in_states(AssignmentState.REPORTED)),
     "return": Rule(_may("review_reports", gettext_lazy("return reports"), _assignment_issuer),
                    in_states(AssignmentState.REPORTED)),
+    # The issuer reminds a unit that has not reported yet.
+    "remind": Rule(_may("review_reports", gettext_lazy("remind units"), _assignment_issuer),
+                   in_states(AssignmentState.SENT, AssignmentState.RECEIVED)),
 }
 
 

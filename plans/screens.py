@@ -40,6 +40,7 @@ TRANSITION_LABELS = {
     "accept": gettext_lazy("Report accepted"),
     "return_report": gettext_lazy("Report returned"),
     "cancel": gettext_lazy("Cancelled"),
+    "remind": gettext_lazy("Reminded"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_assignments
+from . import views, views_assignments, views_bulk
 from .indicators import views as indicator_views
 
 app_name = "plans"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/sua/", views.plan_edit, name="edit"),
     path("<int:pk>/thao-tac/<slug:action>/", views.plan_action, name="action"),
+    path("<int:pk>/xu-ly-hang-loat/", views_bulk.plan_bulk, name="bulk"),
     path("giao-viec/<int:pk>/", views_assignments.assignment_detail, name="assignment"),
     path("giao-viec/<int:pk>/thao-tac/<slug:action>/", views_assignments.assignment_action, name="assignment-action"),
     path("giao-viec/<int:pk>/bao-cao/", views_assignments.assignment_report, name="assignment-report"),

@@ -41,6 +41,17 @@ class TaskView:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskGroup:
+    """How many tasks of one step share one object (the reports of one plan to review), so that
+    the inbox shows one line with a count and a link to decide for them together."""
+
+    key: str  # Task path of the shared object's id ("process__assignment__plan_id")
+    title: str  # Task path of its subject
+    number: str  # Task path of its document number
+    url: Callable[[int], str]  # the shared object's id → the page that decides for the group
+
+
+@dataclass(frozen=True, slots=True)
 class FlowKind:
     flow_class: type
     describe: Callable[[object, datetime.datetime], TaskView]  # (task, now) → its view
@@ -48,6 +59,12 @@ class FlowKind:
     # node name → notice title ("%(subject)s", "%(where)s" filled in); None: no notice for that
     # step; a node not listed gets the generic title.
     notice_titles: Mapping[str, object] = field(default_factory=dict)
+    # node name → Task path of that step's due moment: the inbox sorts and filters on it in SQL.
+    due_paths: Mapping[str, str] = field(default_factory=dict)
+    # node name → how its tasks group (steps done many at a time, such as reviewing reports).
+    groups: Mapping[str, TaskGroup] = field(default_factory=dict)
+    # Task paths of the words a search matches (folded subject, number…).
+    search_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +120,18 @@ def notice_title(flow_class, node_name: str, default):
 def describe(task, now) -> TaskView | None:
     kind = _flows.get(task.flow_task.flow_class)
     return kind.describe(task, now) if kind is not None else None
+
+
+def human_steps() -> dict[str, object]:
+    """"Flow.node" → the step's title, for every human step of the registered flows."""
+    return {f"{kind.flow_class.__name__}.{node.name}": node.task_title for kind in _flows.values()
+            for node in kind.flow_class.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"}
+
+
+def step_node(step: str):
+    """The node named by human_steps()' key, or None."""
+    flow_name, _, node_name = step.partition(".")
+    for kind in _flows.values():
+        if kind.flow_class.__name__ == flow_name and hasattr(kind.flow_class, node_name):
+            return getattr(kind.flow_class, node_name)
+    return None

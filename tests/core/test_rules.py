@@ -18,9 +18,9 @@ from inspections.models import FindingCategory, Inspection, InspectionState, Sev
 from inspections.rules import DRAFTING as INSPECTION_DRAFTING
 from inspections.rules import FINDING_RULES, INSPECTION_RULES, REMEDIATION_RULES, TARGET_RULES
 from plans import api as plan_api
+from plans import bulk, views_assignments
 from plans import services as plan_services
 from plans import views as plan_views
-from plans import views_assignments
 from plans.models import PlanState
 from plans.rules import ASSIGNMENT_RULES, DRAFTING, PLAN_RULES
 from tests.inspections.helpers import conclude, decided_inspection, draft_inspection, target_of
@@ -37,7 +37,9 @@ def _post_actions(viewset) -> set[str]:
 # What each screen and API offers, and the rule table that must cover it.
 OFFERED = [
     ("plan screen", set(plan_views.PLAN_ACTIONS), PLAN_RULES),
-    ("plan API", _post_actions(plan_api.PlanViewSet), PLAN_RULES),
+    # …/bulk/ runs the assignments' own rules on each unit (its row below).
+    ("plan API", _post_actions(plan_api.PlanViewSet) - {"bulk"}, PLAN_RULES),
+    ("bulk decisions", set(bulk.ACTIONS), ASSIGNMENT_RULES),
     ("assignment screen", set(views_assignments.ASSIGNMENT_ACTIONS), ASSIGNMENT_RULES),
     ("assignment API", _post_actions(plan_api.AssignmentViewSet) - {"report"}, ASSIGNMENT_RULES),
     ("inspection screen", set(inspection_views.INSPECTION_ACTIONS), INSPECTION_RULES),
