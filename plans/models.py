@@ -156,6 +156,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     state = FSMField(_("state"), default=AssignmentState.SENT, choices=AssignmentState.choices, protected=True)
     receipt_due = models.DateTimeField(_("confirm receipt by"), null=True, blank=True)
     report_due = models.DateTimeField(_("report by"))
+    # The deadline as issued, kept when the issuer extends it for this unit: on-time statistics
+    # count against report_due (the extended one), screens show both.
+    original_report_due = models.DateTimeField(_("report by, as issued"), null=True, blank=True, editable=False)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -187,6 +190,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         if self.state == AssignmentState.SENT and self.receipt_due and self.receipt_due < now:
             return True
         return self.state in (AssignmentState.SENT, AssignmentState.RECEIVED) and self.report_due < now
+
+    def extend(self, until) -> None:
+        """A later report deadline for this unit; the first one stays as issued."""
+        if self.original_report_due is None:
+            self.original_report_due = self.report_due
+        self.report_due = until
 
     @transition(field=state, source=AssignmentState.SENT, target=AssignmentState.RECEIVED)
     def receive(self, *, at):
