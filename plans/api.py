@@ -22,7 +22,13 @@ from core.api import (
     transition_action,
 )
 from core.api import history_response as _history
-from core.serializers import MAX_ID, CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
+from core.serializers import (
+    DATETIME_INPUTS,
+    MAX_ID,
+    CommentSerializer,
+    HistoryEntrySerializer,
+    RequiredCommentSerializer,
+)
 from core.transitions import history_of
 
 from . import bulk, selectors, services
@@ -44,9 +50,18 @@ from .serializers import (
 
 class BulkInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(bulk.ACTIONS))
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False,
-                                max_length=bulk.MAX_IDS)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+                                max_length=bulk.MAX_IDS, help_text="Assignment ids of this plan.")
+    all_pending = serializers.BooleanField(required=False, default=False,
+                                           help_text="With remind: every unit that has not reported yet.")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    until = serializers.DateTimeField(required=False, input_formats=DATETIME_INPUTS,
+                                      help_text="With extend: the new report deadline.")
+
+    def validate(self, data):
+        if not data.get("ids") and not (data.get("all_pending") and data["action"] == "remind"):
+            raise serializers.ValidationError({"ids": "Give the ids, or all_pending with remind."})
+        return data
 
 
 class BulkRefusalSerializer(serializers.Serializer):
@@ -129,7 +144,8 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=BulkInputSerializer, responses={200: BulkResultSerializer, **EDIT_ERRORS})
     @action(detail=True, methods=["post"])
     def bulk(self, request, pk=None):
-        """The issuer accepts, returns (with a comment) or reminds many of the plan's units at once.
+        """The issuer accepts, returns (with a comment), reminds or gives more time (`until`, with a
+        reason) to many of the plan's units at once.
 
         Each assignment goes through the same service as one by one, in its own transaction; the
         answer says which were done and which were refused, and why (an id of another plan, a
@@ -138,7 +154,9 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
         if plan.issuing_unit_id not in selectors.user_unit_ids(request.user):
             raise NotFound()
         fields = checked_body(BulkInputSerializer, request)
-        result = bulk.assignments_bulk(plan=plan, by=request.user, **fields)
+        ids = bulk.pending_ids(plan) if fields.pop("all_pending") and fields["action"] == "remind" else fields["ids"]
+        fields.pop("ids", None)
+        result = bulk.assignments_bulk(plan=plan, by=request.user, ids=ids, **fields)
         return Response(BulkResultSerializer(result.as_dict()).data)
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})

@@ -21,15 +21,17 @@ from notifications.recipients import unit_handlers
 from notifications.services import Message, Recipient, notify_each
 
 from . import selectors, services
-from .models import Assignment
+from .models import Assignment, AssignmentState
 from .rules import ASSIGNMENT_RULES
 
 # The most one request may decide: a province's 129 communes fit, the centre works in pages.
 MAX_IDS = 500
+PENDING = (AssignmentState.SENT, AssignmentState.RECEIVED)
 ACTIONS = {
     "accept": gettext_lazy("Accept the selected reports"),
     "return": gettext_lazy("Return the selected reports"),
     "remind": gettext_lazy("Remind the selected units"),
+    "extend": gettext_lazy("Extend the deadline of the selected units"),
 }
 
 
@@ -65,18 +67,39 @@ def _remind(*, assignment: Assignment, by, comment: str = ""):
     return assignment
 
 
+def _extend(*, assignment: Assignment, by, comment: str, until):
+    """A later report deadline for one unit, with the reason in its history; the deadline as
+    issued stays on the row (Assignment.original_report_due)."""
+    with transaction.atomic():
+        assignment = transitions.lock(Assignment, assignment.pk)
+        require(ASSIGNMENT_RULES, "extend", by, assignment)
+        if not ASSIGNMENT_RULES["extend"].when(assignment):
+            raise TransitionNotAllowed(assignment, _("extend the deadline"))
+        if until <= assignment.report_due:
+            raise ValidationError({"until": _("The new deadline must be later than the current one.")})
+        before = assignment.report_due
+        assignment.extend(until)
+        assignment.save(update_fields=["report_due", "original_report_due"])
+        when = "%d/%m/%Y %H:%M"
+        transitions.transition_log(obj=assignment, transition="extend", source=assignment.state, by=by,
+                                   comment=f"{timezone.localtime(before):{when}} → {timezone.localtime(until):{when}}: "
+                                           f"{comment}")
+    return assignment
+
+
 SERVICES = {
     "accept": services.assignment_accept,
     "return": services.assignment_return,
     "remind": _remind,
+    "extend": _extend,
 }
 
 
-def assignments_bulk(*, plan, by, action: str, ids, comment: str = "") -> BulkResult:
+def assignments_bulk(*, plan, by, action: str, ids, comment: str = "", until=None) -> BulkResult:
     """Run `action` on each assignment of `plan` named in `ids`; say what was done and what was
-    refused and why. A required comment is checked once, before anything is done."""
+    refused and why. A required comment (or new deadline) is checked once, before anything is done."""
     if action not in SERVICES:
-        raise ValidationError({"action": _("Choose accept, return or remind.")})
+        raise ValidationError({"action": _("Choose accept, return, remind or extend.")})
     ids = list(dict.fromkeys(int(pk) for pk in ids))
     if not ids:
         raise ValidationError({"ids": _("Choose at least one unit.")})
@@ -84,6 +107,13 @@ def assignments_bulk(*, plan, by, action: str, ids, comment: str = "") -> BulkRe
         raise ValidationError({"ids": _("At most %(max)s units at once.") % {"max": MAX_IDS}})
     if action == "return" and not (comment or "").strip():
         raise ValidationError({"comment": _("A comment is required to return it.")})
+    extra = {}
+    if action == "extend":
+        if not (comment or "").strip():
+            raise ValidationError({"comment": _("Say why the deadline is extended.")})
+        if until is None or until <= timezone.now():
+            raise ValidationError({"until": _("Choose a new deadline in the future.")})
+        extra["until"] = until
     mine = {a.pk: a for a in selectors.assignments_visible_to(by).filter(plan=plan, pk__in=ids)}
     result = BulkResult()
     for pk in ids:
@@ -92,7 +122,7 @@ def assignments_bulk(*, plan, by, action: str, ids, comment: str = "") -> BulkRe
             result.refused.append((pk, "", _("Not an assignment of this plan.")))
             continue
         try:
-            SERVICES[action](assignment=assignment, by=by, comment=comment)
+            SERVICES[action](assignment=assignment, by=by, comment=comment, **extra)
         except (ActionForbidden, TransitionNotAllowed, ValidationError) as exc:
             reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             result.refused.append((pk, assignment.unit.name, reason))
@@ -101,3 +131,8 @@ def assignments_bulk(*, plan, by, action: str, ids, comment: str = "") -> BulkRe
         else:
             result.done.append(assignment)
     return result
+
+
+def pending_ids(plan) -> list[int]:
+    """Every unit of the plan that has not reported yet: what "remind all" reminds."""
+    return list(plan.assignments.filter(state__in=PENDING).order_by("unit__path").values_list("pk", flat=True))

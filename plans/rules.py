@@ -79,6 +79,9 @@ ASSIGNMENT_RULES = {
     # The issuer reminds a unit that has not reported yet.
     "remind": Rule(_may("review_reports", gettext_lazy("remind units"), _assignment_issuer),
                    in_states(AssignmentState.SENT, AssignmentState.RECEIVED)),
+    # …or gives it more time, before it has reported.
+    "extend": Rule(_may("review_reports", gettext_lazy("extend deadlines"), _assignment_issuer),
+                   in_states(AssignmentState.SENT, AssignmentState.RECEIVED)),
 }
 
 

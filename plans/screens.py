@@ -41,6 +41,7 @@ TRANSITION_LABELS = {
     "return_report": gettext_lazy("Report returned"),
     "cancel": gettext_lazy("Cancelled"),
     "remind": gettext_lazy("Reminded"),
+    "extend": gettext_lazy("Deadline extended"),
 }
 
 

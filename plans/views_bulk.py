@@ -1,6 +1,7 @@
 """Deciding for many units at once: the issuer ticks the reports (or the late units) of one plan
 and accepts, returns or reminds them in one go, through plans.bulk."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.selectors import user_unit_ids
+from core.forms import DeadlineField
 
 from . import bulk, selectors
 from .models import AssignmentState
@@ -45,16 +47,34 @@ def plan_bulk(request, pk):
         "plan": plan, "shown": shown, "page": page,
         "rows": [{"assignment": a, "status": status, "status_label": STATUS_LABELS[status]}
                  for a in page for status in [selectors.due_class(a, now)]],
-        "actions": {"reported": ("accept", "return"), "pending": ("remind",)}[shown],
+        "actions": {"reported": ("accept", "return"), "pending": ("remind", "extend")}[shown],
+        "until_field": DecisionForm().fields["until"].widget.render("until", None, attrs={"id": "bulk-until"}),
         "labels": bulk.ACTIONS,
     })
 
 
+# "Remind all": every unit yet to report, whichever boxes are ticked.
+REMIND_ALL = "remind-all"
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[*sorted(bulk.ACTIONS.items()), (REMIND_ALL, REMIND_ALL)])
+    comment = forms.CharField(required=False, max_length=2000)
+    until = DeadlineField(required=False)
+
+
 def _decide(request, plan, shown):
-    action = request.POST.get("action", "")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(f"{request.path}?state={shown}")
+    data = form.cleaned_data
+    everyone = data["action"] == REMIND_ALL
+    ids = bulk.pending_ids(plan) if everyone else request.POST.getlist("ids")
+    data["action"] = "remind" if everyone else data["action"]
     try:
-        result = bulk.assignments_bulk(plan=plan, by=request.user, action=action,
-                                       ids=request.POST.getlist("ids"), comment=request.POST.get("comment", ""))
+        result = bulk.assignments_bulk(plan=plan, by=request.user, action=data["action"], ids=ids,
+                                       comment=data["comment"], until=data["until"])
     except (ValidationError, ValueError) as exc:
         messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
                        else _("Choose the units from the list."))

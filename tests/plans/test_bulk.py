@@ -1,9 +1,12 @@
 """One decision for many units of a plan (plans.bulk): through the same services, one history
 row each, a refusal named and the others done."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import position_create
@@ -13,7 +16,7 @@ from notifications.models import Notification, NotificationKind
 from plans import bulk, services
 from plans.models import AssignmentState
 from tests.factories import UserFactory
-from tests.helpers import html, messages_of, ok, state_of
+from tests.helpers import html, messages_of, ok, reload, state_of
 from tests.plans.helpers import assignment_of, issued_plan
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +137,55 @@ def test_the_api_decides_and_names_the_refusals(as_, people, sixteen):
                                                                                   "ids": [assignments[1].pk]},
                                                   format="json")
     assert outsider.status_code == 404 and state_of(assignments[1]) == AssignmentState.REPORTED
+
+
+def test_extending_moves_the_deadline_keeps_the_original_and_logs_the_reason(people):
+    t = people.tree
+    plan = issued_plan(people, recipients=[t.muong_ang, t.tuan_giao])
+    late, other = assignment_of(plan, t.muong_ang), assignment_of(plan, t.tuan_giao)
+    issued_due = late.report_due
+    until = issued_due + datetime.timedelta(days=7)
+    result = bulk.assignments_bulk(plan=plan, by=people.province_officer, action="extend", ids=[late.pk],
+                                   comment="Lũ quét, đường vào xã bị chia cắt", until=until)
+    assert [a.pk for a in result.done] == [late.pk]
+    late.refresh_from_db()
+    assert (late.report_due, late.original_report_due) == (until, issued_due)
+    assert reload(other).report_due == issued_due and reload(other).original_report_due is None
+    entry = list(history_of(late))[-1]
+    assert entry.transition == "extend" and entry.comment.endswith("Lũ quét, đường vào xã bị chia cắt")
+    # A second extension keeps the deadline as issued.
+    bulk.assignments_bulk(plan=plan, by=people.province_officer, action="extend", ids=[late.pk], comment="Thêm",
+                          until=until + datetime.timedelta(days=1))
+    assert reload(late).original_report_due == issued_due
+
+
+def test_extending_needs_a_reason_and_a_later_deadline(people):
+    t = people.tree
+    plan = issued_plan(people, recipients=[t.muong_ang])
+    assignment = assignment_of(plan, t.muong_ang)
+    with pytest.raises(ValidationError, match="comment"):
+        bulk.assignments_bulk(plan=plan, by=people.province_officer, action="extend", ids=[assignment.pk],
+                              until=assignment.report_due + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="until"):
+        bulk.assignments_bulk(plan=plan, by=people.province_officer, action="extend", ids=[assignment.pk],
+                              comment="Lý do", until=timezone.now() - datetime.timedelta(days=1))
+    earlier = bulk.assignments_bulk(plan=plan, by=people.province_officer, action="extend", ids=[assignment.pk],
+                                    comment="Lý do", until=assignment.report_due - datetime.timedelta(hours=1))
+    assert not earlier.done and reload(assignment).report_due == assignment.report_due
+    outsider = bulk.assignments_bulk(plan=plan, by=people.tuan_giao_officer, action="extend", ids=[assignment.pk],
+                                     comment="Lý do", until=assignment.report_due + datetime.timedelta(days=1))
+    assert not outsider.done and reload(assignment).original_report_due is None
+
+
+def test_remind_all_reaches_every_unit_yet_to_report_on_screen_and_over_the_api(client, as_, people):
+    t = people.tree
+    plan = issued_plan(people)
+    done = reported(people, plan, t.districts[:4])
+    client.force_login(people.province_officer)
+    url = reverse("plans:bulk", args=[plan.pk])
+    client.post(f"{url}?state=pending", {"action": "remind-all", "comment": "Nhắc báo cáo"})
+    reminded = {a.pk for a in plan.assignments.all() if [h.transition for h in history_of(a)][-1:] == ["remind"]}
+    assert reminded == set(plan.assignments.exclude(pk__in=[a.pk for a in done]).values_list("pk", flat=True))
+    answer = ok(as_(people.province_officer).post(f"/api/plans/{plan.pk}/bulk/",
+                                                  {"action": "remind", "all_pending": True}, format="json"))
+    assert sorted(answer["done"]) == sorted(reminded) and not answer["refused"]
