@@ -202,6 +202,8 @@ class RecommendationForm(forms.Form):
             self.add_error("due", _("Give a deadline for this recommendation."))
         if due and not text:
             self.add_error("text", _("Write the recommendation or clear its deadline."))
+        if due and due < timezone.localdate():
+            self.add_error("due", _("This deadline has already passed."))
         return data
 
     def row(self):
@@ -226,7 +228,8 @@ def recommendation_formset(data=None, recommendations=()):
 
 
 class ConclusionForm(forms.Form):
-    text = forms.CharField(label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 14}),
+                           error_messages={"required": _("The conclusion is empty.")})
 
 
 # -- remediation and the dashboard ----------------------------------------------------------------

@@ -36,16 +36,34 @@ def _require_comment(comment: str):
         raise ValidationError({"comment": _("A comment is required to return it.")})
 
 
-def _validate_plan(plan: Plan, recipients):
+def _deadline_errors(plan: Plan, now) -> dict[str, list[str]]:
+    """A plan's deadlines are still to come and the receipt is due no later than the report."""
     errors = {}
+    if plan.report_due and plan.report_due < now:
+        errors.setdefault("report_due", []).append(_("The report deadline has already passed."))
+    if plan.receipt_due and plan.receipt_due < now:
+        errors.setdefault("receipt_due", []).append(_("The receipt deadline has already passed."))
+    if plan.receipt_due and plan.report_due and plan.report_due < plan.receipt_due:
+        errors.setdefault("report_due", []).append(_("The report deadline is before the receipt deadline."))
+    return errors
+
+
+def _require_deadlines_ahead(plan: Plan, now):
+    """Checked again at each step after the draft: a plan saved in time may wait for its approval
+    or its issue until its deadline has passed, and would then be overdue at birth."""
+    errors = _deadline_errors(plan, now)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_plan(plan: Plan, recipients):
+    errors = _deadline_errors(plan, timezone.now())
     if not plan.subject:
         errors["subject"] = _("The subject line is required.")
     if plan.department_id and plan.department.unit_id != plan.issuing_unit_id:
         errors["department"] = _("The department does not belong to the issuing unit.")
     if plan.period_start and plan.period_end and plan.period_end < plan.period_start:
         errors["period_end"] = _("The end of the period is before its start.")
-    if plan.receipt_due and plan.report_due and plan.report_due < plan.receipt_due:
-        errors["report_due"] = _("The report deadline is before the receipt deadline.")
     if recipients is not None:
         issuer_path = plan.issuing_unit.path
         foreign = [u for u in recipients if not u.path.startswith(issuer_path) or u.pk == plan.issuing_unit_id]
@@ -100,8 +118,10 @@ def plan_submit(*, plan: Plan, by, comment: str = "") -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
         _require("submit", by, plan)
-        if plan.state == PlanState.DRAFT and not plan.recipients.exists():
-            raise ValidationError({"recipients": _("Choose at least one recipient unit.")})
+        if plan.state == PlanState.DRAFT:
+            if not plan.recipients.exists():
+                raise ValidationError({"recipients": _("Choose at least one recipient unit.")})
+            _require_deadlines_ahead(plan, timezone.now())
         transitions.apply(plan, "submit", by=by, comment=comment, label=_("submit"))
         if plan.process_id is None:
             PlanApprovalFlow.start.run(subject=plan)
@@ -124,6 +144,8 @@ def plan_approve(*, plan: Plan, by, comment: str = "") -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
         _require("approve", by, plan)
+        if plan.state == PlanState.AWAITING_APPROVAL:
+            _require_deadlines_ahead(plan, timezone.now())
         transitions.apply(plan, "approve", by=by, comment=comment, label=_("approve"), acting_unit=plan.issuing_unit)
         engine.complete(plan.process, PlanApprovalFlow.approve, by=by)
     return plan
@@ -155,10 +177,13 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
         recipients = list(plan.recipients.order_by("path").values_list("pk", flat=True))
         number = None
         if plan.state == PlanState.APPROVED:
+            _require_deadlines_ahead(plan, now)
             number = number_next(unit=plan.issuing_unit, department=plan.department, kind_code=plan.kind,
                                  day=timezone.localdate(now))
         transitions.apply(plan, "issue", by=by, comment=comment, label=_("issue"), number=number, issued_at=now)
-        receipt_due = plan.receipt_due or receipt_due_from(now)
+        # The policy's receipt deadline is a default, not anyone's choice: a plan due sooner (a quick
+        # report request) is capped at its report deadline rather than refused, as obligations does.
+        receipt_due = plan.receipt_due or min(receipt_due_from(now), plan.report_due)
         assignments = Assignment.objects.bulk_create(
             [Assignment(plan=plan, unit_id=unit_id, receipt_due=receipt_due, report_due=plan.report_due)
              for unit_id in recipients]

@@ -28,17 +28,24 @@ CONCLUSION_KIND_CODE = "TB"  # thông báo kết luận
 
 # Conclusions --------------------------------------------------------------------------------
 
-def _validate_recommendations(recommendations):
-    for text, due in recommendations:
+def _validate_recommendations(recommendations, now):
+    late = []
+    for number, (text, due) in enumerate(recommendations, start=1):
         if not (text or "").strip() or due is None:
             raise ValidationError({"recommendations": _("Each recommendation needs a text and a deadline.")})
+        if due <= now:
+            late.append(_("Recommendation %(number)s: its deadline has already passed.") % {"number": number})
+    if late:
+        # The remediation copies the deadline: one already past would be overdue the day it is issued.
+        raise ValidationError({"recommendations": late})
 
 
 def conclusion_save(*, target: InspectionTarget, by, text: str, recommendations=None) -> Conclusion:
     """The team head writes or rewrites the draft; `recommendations` is a list of (text, due)."""
+    require_text(text, "text", _("The conclusion is empty."))
     if recommendations is not None:
         recommendations = list(recommendations)
-        _validate_recommendations(recommendations)
+        _validate_recommendations(recommendations, timezone.now())
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, target.pk)
         require(TARGET_RULES, "edit_conclusion", by, target)

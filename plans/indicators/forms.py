@@ -4,6 +4,7 @@ from decimal import InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.forms import DATE_INPUT_FORMATS, DateInput
@@ -11,13 +12,16 @@ from core.vi_format import parse_vi_number
 from plans.models import Aggregate, Comparison, IndicatorKind
 
 from .formatting import editable_text
+from .targets import NUMBER_LIMITS, NUMBER_MESSAGES
 
 
 class NumberField(forms.CharField):
-    """A number typed the Vietnamese way (1.200 · 51,83) or the English way (51.83)."""
+    """A number typed the Vietnamese way (1.200 · 51,83) or the English way (51.83), as large as
+    the columns hold; too large is said in our words, not Django's count of digits."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-    default_error_messages = {"invalid": gettext_lazy("Enter a number, such as 1.200 or 51,83.")}
+    default_error_messages = {"invalid": gettext_lazy("Enter a number, such as 1.200 or 51,83."), **NUMBER_MESSAGES}
+    default_validators = [NUMBER_LIMITS]
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -61,7 +65,14 @@ class IndicatorForm(forms.Form):
 
 
 class CutoffForm(forms.Form):
-    """The date a unit's figures are as of, sent with its figures form."""
+    """The date a unit's figures are as of, sent with its figures form. The services check it
+    again, with the plan's period."""
 
     cutoff_date = forms.DateField(label=gettext_lazy("Figures as of"), required=False,
                                   input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+
+    def clean_cutoff_date(self):
+        day = self.cleaned_data["cutoff_date"]
+        if day and day > timezone.localdate():
+            raise ValidationError(gettext_lazy("The figures cannot be dated after today."), code="future")
+        return day

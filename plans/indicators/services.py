@@ -22,7 +22,7 @@ from plans.models import (
     PlanState,
 )
 
-from .targets import read_targets
+from .targets import number_error, read_targets, target_errors
 
 EDITABLE_PLAN_STATES = (PlanState.DRAFT,)
 MAX_FIGURE = Decimal(10) ** 14
@@ -42,6 +42,27 @@ def _editable_plan(plan_pk, by) -> Plan:
     return plan
 
 
+def _as_decimal(value):
+    if value is None or isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value  # not a number: full_clean says so
+
+
+def _validate_indicator(indicator: Indicator) -> None:
+    """The target rules (targets.target_errors), and a number too large in our words before
+    full_clean says it in Django's."""
+    numbers = {name: _as_decimal(getattr(indicator, name)) for name in ("target", "unit_target")}
+    numbers = {name: value for name, value in numbers.items() if isinstance(value, Decimal)}
+    errors = target_errors(kind=indicator.kind, aggregate=indicator.aggregate, target=numbers.get("target"),
+                           unit_target=numbers.get("unit_target"))
+    errors.update({name: message for name, value in numbers.items() for message in [number_error(value)] if message})
+    if errors:
+        raise ValidationError(errors)
+
+
 def indicator_save(*, plan: Plan, by, indicator: Indicator | None = None, **fields) -> Indicator:
     with transaction.atomic():
         plan = _editable_plan(plan.pk, by)
@@ -50,6 +71,7 @@ def indicator_save(*, plan: Plan, by, indicator: Indicator | None = None, **fiel
             setattr(indicator, name, value)
         if indicator.position == 0:
             indicator.position = plan.indicators.count() + 1
+        _validate_indicator(indicator)
         indicator.full_clean()
         indicator.save()
     return indicator
@@ -131,10 +153,25 @@ def clean_entry(indicator: Indicator, entry: dict, errors: list[str]) -> dict | 
     if indicator.kind in (IndicatorKind.COUNT, IndicatorKind.RATIO) and value != value.to_integral_value():
         errors.append(_("%(code)s: a count is a whole number.") % {"code": code})
         return None
+    if indicator.kind == IndicatorKind.PERCENT and value > 100:
+        errors.append(_("%(code)s: a percentage is between 0 and 100.") % {"code": code})
+        return None
     return {"value": value, "numerator": None, "denominator": None, "note": note}
 
 
-def _store(indicators, unit, assignment, entries, by, cutoff_date) -> int:
+def _cutoff_errors(plan: Plan, cutoff_date: datetime.date | None) -> list[str]:
+    """Figures are as of a day that has come, and not before the plan's period if it has one."""
+    if cutoff_date is None:
+        return []
+    if cutoff_date > timezone.localdate():
+        return [_("The figures cannot be dated after today.")]
+    if plan.period_start and cutoff_date < plan.period_start:
+        return [_("The figures cannot be dated before the plan's period starts (%(start)s).")
+                % {"start": plan.period_start.strftime("%d/%m/%Y")}]
+    return []
+
+
+def _store(plan, indicators, unit, assignment, entries, by, cutoff_date) -> int:
     errors, cleaned = [], {}
     by_code = {i.code: i for i in indicators}
     for code, entry in entries.items():
@@ -143,8 +180,10 @@ def _store(indicators, unit, assignment, entries, by, cutoff_date) -> int:
             errors.append(_("%(code)s is not an indicator of this plan.") % {"code": code})
             continue
         cleaned[indicator] = clean_entry(indicator, entry, errors)
-    if errors:
-        raise ValidationError({"values": errors})
+    cutoff_errors = _cutoff_errors(plan, cutoff_date)
+    if errors or cutoff_errors:
+        raise ValidationError({name: found for name, found in (("cutoff_date", cutoff_errors), ("values", errors))
+                               if found})
     now = timezone.now()
     kept = [
         IndicatorValue(indicator=i, unit=unit, assignment=assignment, updated_by=by, updated_at=now,
@@ -173,7 +212,7 @@ def indicator_values_set(*, assignment: Assignment, by, entries: dict, cutoff_da
         if assignment.state != AssignmentState.RECEIVED:
             raise ValidationError(_("Figures are entered after confirming receipt and before the report is sent."))
         indicators = assignment.plan.indicators.exclude(aggregate=Aggregate.ISSUER_ONLY)
-        return _store(list(indicators), assignment.unit, assignment, entries, by, cutoff_date)
+        return _store(assignment.plan, list(indicators), assignment.unit, assignment, entries, by, cutoff_date)
 
 
 def issuer_values_set(*, plan: Plan, by, entries: dict, cutoff_date: datetime.date | None = None) -> int:
@@ -184,4 +223,4 @@ def issuer_values_set(*, plan: Plan, by, entries: dict, cutoff_date: datetime.da
         if plan.state != PlanState.ISSUED:
             raise ValidationError(_("The issuer's figures are entered while the plan is issued."))
         indicators = plan.indicators.filter(aggregate=Aggregate.ISSUER_ONLY)
-        return _store(list(indicators), plan.issuing_unit, None, entries, by, cutoff_date)
+        return _store(plan, list(indicators), plan.issuing_unit, None, entries, by, cutoff_date)

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.vi_format import parse_vi_number
 
@@ -14,6 +17,44 @@ KINDS = {"count", "percent", "ratio", "money", "yes_no"}
 COMPARISONS = {"at_least", "at_most"}
 AGGREGATES = {"sum", "ratio_of_sums", "all_units", "province_only"}
 MAX_TARGET = Decimal(10) ** 14
+MAX_PERCENT = Decimal(100)
+
+# The number columns hold 18 digits, 4 of them decimals. Django's own messages count digits
+# ("no more than 18 digits in total"), which reads badly to someone who typed one number.
+NUMBER_LIMITS = DecimalValidator(max_digits=18, decimal_places=4)
+NUMBER_MESSAGES = {
+    "max_digits": gettext_lazy("The number is too large."),
+    "max_whole_digits": gettext_lazy("The number is too large."),
+    "max_decimal_places": gettext_lazy("Use at most 4 decimal places."),
+}
+
+
+def number_error(value: Decimal) -> str | None:
+    """Our message when a number does not fit the columns, else None."""
+    try:
+        NUMBER_LIMITS(value)
+    except ValidationError as exc:
+        return str(NUMBER_MESSAGES.get(exc.code, exc.messages[0]))
+    return None
+
+
+def target_errors(*, kind: str, aggregate: str, target: Decimal | None,
+                  unit_target: Decimal | None = None) -> dict[str, str]:
+    """What every indicator's target obeys, typed in the editor, sent to the API or read from a CSV;
+    by the field at fault."""
+    errors = {}
+    if kind == "percent" and aggregate == "sum":
+        # Two districts at 45,5% and 60% are not at 105,5%.
+        errors["aggregate"] = _("Percentages cannot be added up over units: choose “Σ numerators / "
+                                "Σ denominators” or “Units meeting the unit-level condition”.")
+    for field, value in (("target", target), ("unit_target", unit_target)):
+        if value is None:
+            continue
+        if value < 0:
+            errors[field] = _("A target cannot be negative.")
+        elif kind == "percent" and value > MAX_PERCENT:
+            errors[field] = _("A percentage is between 0 and 100.")
+    return errors
 
 
 @dataclass(frozen=True)
@@ -61,8 +102,12 @@ def read_targets(path: Path | str) -> list[Target]:
                 line_errors.append(_("%(where)s: code %(code)s repeats line %(first)s.")
                                    % {"where": where, "code": values["code"], "first": seen[values["code"]]})
             seen.setdefault(values["code"], reader.line_num)
-            if target is not None and not (target.is_finite() and 0 <= target < MAX_TARGET):
+            in_range = target is not None and target.is_finite() and 0 <= target < MAX_TARGET
+            if target is not None and not in_range:
                 line_errors.append(_("%(where)s: the target must be between 0 and 10^14.") % {"where": where})
+            rules = target_errors(kind=values["kind"], aggregate=values["aggregate"],
+                                  target=target if in_range else None)
+            line_errors.extend(f"{where}: {message}" for message in rules.values())
             for name, allowed in (("kind", KINDS), ("comparison", COMPARISONS), ("aggregate", AGGREGATES)):
                 if values[name] not in allowed:
                     line_errors.append(_("%(where)s: %(column)s “%(raw)s” is not one of %(allowed)s.") % {
