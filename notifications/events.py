@@ -12,8 +12,8 @@ from viewflow.workflow.status import STATUS
 from workflows import registry as flows
 
 from . import registry
-from .models import NotificationKind
-from .recipients import task_recipients
+from .models import Notification, NotificationKind
+from .recipients import responsible_only, task_recipients
 from .services import Recipient, notify
 
 TASK_TITLE = _("New task: %(task)s — %(subject)s")
@@ -38,7 +38,10 @@ def task_created(task) -> None:
         return
     view = flows.describe(task, timezone.now())
     actor = _actor_id(task)
-    recipients = [r for r in task_recipients(task) if r.user_id != actor]
+    # One person responsible for the step (notifications.registry) is told alone; the inbox
+    # still lists the task for everyone who may take it.
+    may_take = task_recipients(task)
+    recipients = [r for r in responsible_only(task, may_take) if r.user_id != actor]
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
@@ -46,8 +49,33 @@ def task_created(task) -> None:
         body = gettext("Unit: %(where)s.") % {"where": view.unit}
         if view.due:
             body += " " + gettext("Due: %(due)s.") % {"due": _when(view.due)}
+        returned = _return_comment(task, may_take, view.url)
+        if returned:
+            body += "\n" + returned  # why the work came back, as the "returned" notice says it
         notify(recipients=recipients, kind=NotificationKind.TASK, body=body, url=view.url,
                title=str(title) % {"task": step, "subject": view.subject, "where": view.unit})
+
+
+def _return_comment(task, may_take, url) -> str:
+    """What the "returned" notice that reopened this step says (who returned it, the comment), if one did.
+
+    A return (a report sent back, a remediation reopened) tells its author why (transition_logged)
+    and then opens the step again for the whole unit: without this, the unit's task notice, on
+    top of everyone's list, said only "report the results", without the reviewer's comment. Only
+    a notice since the step before this one was opened belongs to this return, not an earlier
+    round's. Looked up among the people who may take the task, on the (recipient, sent at) index.
+    """
+    before = (  # the human step just done (a gateway after it is done later, after the notice)
+        Task.objects.filter(process_id=task.process_id, status=STATUS.DONE, flow_task_type="HUMAN")
+        .exclude(pk=task.pk).order_by("-finished", "-pk").values_list("created", flat=True).first()
+    )
+    if before is None or not may_take:
+        return ""
+    return (
+        Notification.objects.filter(recipient_id__in=[r.user_id for r in may_take], kind=NotificationKind.RETURNED,
+                                    url=url, created_at__gte=before)
+        .order_by("-pk").values_list("body", flat=True).first()
+    ) or ""
 
 
 def transition_logged(log) -> None:

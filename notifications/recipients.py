@@ -1,6 +1,7 @@
 """Who may take a workflow task: members of the groups that hold the task's guardian object
 permission on the task's object (the unit's role groups, an inspection team's groups).
-The same rule as workflows.inbox.inbox_tasks, read the other way round: from the grant to people."""
+The same rule as workflows.inbox.inbox_tasks, read the other way round: from the grant to people.
+And who of them is told of it: the one person responsible, when a step names one."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +11,7 @@ from accounts.models import Position, Unit, UnitRoleGroup
 from accounts.selectors import deputies_of
 from workflows import registry as flows
 
+from . import registry
 from .services import Recipient
 
 
@@ -50,6 +52,17 @@ def task_recipients(task) -> list[Recipient]:
     pairs = list(members.values_list("user_id", "group_id"))
     user_ids = list(dict.fromkeys(user_id for user_id, _ in pairs))
     return _mark_deputies(user_ids, pairs)
+
+
+def responsible_only(task, recipients: list[Recipient]) -> list[Recipient]:
+    """Of the people who may take `task`, the one its step names as responsible (and whoever
+    stands in for them), if they may take it; else all of them. Telling every holder of a unit
+    permission about work one of them always does buries the leader under others' notices."""
+    user_id = registry.responsible_for(task)
+    if user_id is None:
+        return recipients
+    theirs = [r for r in recipients if user_id in (r.user_id, r.delegated_from_id)]
+    return theirs or recipients
 
 
 def _mark_deputies(user_ids: list[int], pairs) -> list[Recipient]:
