@@ -10,8 +10,9 @@ from accounts.selectors import units_of
 from plans.models import Assignment, AssignmentState
 from plans.selectors import assignments_visible_to
 
-# What the on-time frame is built from: one row per assignment, no model instances.
-ON_TIME_FIELDS = ("unit_id", "unit__code", "unit__name", "unit__path", "report_due", "reported_at")
+# What the on-time frame is built from: one row per assignment, no model instances. No receipt
+# deadline: on-time reporting judges the report deadline only (dashboards.ontime).
+ON_TIME_FIELDS = ("unit_id", "unit__code", "unit__name", "unit__path", "state", "report_due", "reported_at")
 
 
 def overdue_assignments(user, now: datetime.datetime) -> QuerySet[Assignment]:

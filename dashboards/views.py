@@ -12,32 +12,24 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from core.vi_format import vi_percent
+from core.vi_format import vi_number, vi_percent
 
 from . import ontime, selectors
 from .exports import on_time_xlsx
 from .forms import OnTimeForm
+from .overdue import overdue_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SEGMENTS = ("on_time", "late", "not_reported", "not_yet_due")
+# The stacked bar of a unit: the four groups of DESIGN.md §7, and the reports awaiting review.
+SEGMENTS = ("on_time", "late", "awaiting_review", "not_yet_due", "overdue")
 
 
 # -- overdue now --------------------------------------------------------------------------------
 
-def _overdue_row(assignment, now) -> dict:
-    # The report deadline outranks the receipt one once both have passed.
-    report_late = assignment.report_due < now
-    due = assignment.report_due if report_late or not assignment.receipt_due else assignment.receipt_due
-    # Calendar days, as officers count them; late the same evening is one day late.
-    days = (timezone.localdate(now) - timezone.localdate(due)).days
-    return {"assignment": assignment, "plan": assignment.plan, "due": due,
-            "step": "report" if report_late else "receipt", "days_late": max(days, 1)}
-
-
 @login_required
 def overview(request):
     now = timezone.now()
-    rows = [_overdue_row(a, now) for a in selectors.overdue_assignments(request.user, now)]
+    rows = overdue_rows(selectors.overdue_assignments(request.user, now), now)
     by_unit, by_plan = {}, {}
     for row in rows:
         unit = row["assignment"].unit
@@ -83,12 +75,15 @@ def on_time(request):
         rate = _rate(row.rate)
         units.append({
             "code": row.code, "name": row.name, **counts, "rate": rate, "rate_text": vi_percent(rate),
+            "score_text": vi_percent(_rate(row.score)),
             "segments": [{"code": name, "count": counts[name], "width": _width(counts[name], counts["due"])}
                          for name in SEGMENTS if counts[name]],
         })
     return render(request, "dashboards/on_time.html", {
         "form": form, "unit": unit, "start": start, "end": end, "rows": units,
-        "totals": {**totals, "rate_text": vi_percent(_rate(totals["rate"]))},
+        "totals": {**totals, "rate_text": vi_percent(_rate(totals["rate"])),
+                   "score_text": vi_percent(_rate(totals["score"]))},
+        "late_weight": vi_number(ontime.late_weight()),
         "query": request.GET.urlencode(),
     })
 

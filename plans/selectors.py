@@ -3,6 +3,7 @@ a unit's people see their own unit's plans and the plans addressed to their unit
 sees every assignment of its plans, and nobody sees another unit's assignment or report."""
 
 import datetime
+from collections import Counter
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +18,7 @@ from .models import Assignment, AssignmentState, Plan, PlanState, Report
 from .rules import ASSIGNMENT_RULES, PLAN_RULES
 
 # Shorter than the default 3 days given to confirm receipt, so new work does not start amber.
-NEAR_DUE = datetime.timedelta(days=2)
+NEAR_DUE_WITHIN = datetime.timedelta(days=2)
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -66,35 +67,143 @@ def plan_progress(plan: Plan) -> QuerySet[Assignment]:
     return plan.assignments.select_related("unit").annotate(report_count=Count("reports")).order_by("unit__path")
 
 
+# -- statuses (DESIGN.md §7) ------------------------------------------------------------------------
+#
+# Every screen, the API, the inbox and the dashboards ask status_of() / due_class() and group its
+# answer with STATUS_GROUPS, so a count never says more than the rows under it.
+#
+# "Completed" means ACCEPTED by the issuer. Whether it was completed on time is decided by the
+# moment the unit SENT the version that was accepted (Assignment.reported_at, set again by each
+# submission), not by the moment of acceptance: Vietnamese task tracking holds a unit to its own
+# submission, and the issuer's review time is not the unit's to keep. Until it is accepted, a sent
+# report is "awaiting review": never counted as completed, and not counted against the unit either.
+
+DONE, DONE_LATE = "done", "done-late"
+AWAITING_REVIEW = "awaiting-review"
+RETURNED, RETURNED_OVERDUE = "returned", "returned-overdue"
+NOT_STARTED, IN_TIME, NEAR_DUE = "not-started", "in-time", "near-due"
+OVERDUE, CANCELLED = "overdue", "cancelled"
+
+
+def status_of(*, state: str, report_due, receipt_due=None, reported_at=None, now) -> str:
+    """The status of an assignment from its fields: the one rule behind due_class().
+
+    Taken apart from the model so the dashboards can judge their flat rows by it without model
+    instances. Returns one of the codes of STATUS_LABELS (the CSS classes st-…/row-… too).
+    """
+    if state == AssignmentState.CANCELLED:
+        return CANCELLED
+    if state == AssignmentState.ACCEPTED:
+        return DONE_LATE if sent_late(reported_at, report_due) else DONE
+    if state == AssignmentState.REPORTED:
+        return AWAITING_REVIEW
+    returned = was_returned(state, reported_at)
+    # Assignment.is_overdue, on plain fields.
+    receipt_missed = state == AssignmentState.SENT and receipt_due is not None and receipt_due < now
+    if receipt_missed or report_due < now:
+        return RETURNED_OVERDUE if returned else OVERDUE
+    if returned:
+        return RETURNED
+    due = receipt_due if state == AssignmentState.SENT and receipt_due else report_due
+    if due - now <= NEAR_DUE_WITHIN:
+        return NEAR_DUE
+    return NOT_STARTED if state == AssignmentState.SENT else IN_TIME
+
+
+def was_returned(state: str, reported_at) -> bool:
+    """Back in "received" with a submission on record: the issuer returned the report
+    (Assignment.return_report keeps reported_at; only a new submission moves it)."""
+    return state == AssignmentState.RECEIVED and reported_at is not None
+
+
+def sent_late(reported_at, report_due) -> bool:
+    """Whether the report (the version sent last) came in after the deadline."""
+    return reported_at is not None and reported_at > report_due
+
+
 def due_class(assignment: Assignment, now=None) -> str:
-    """The colour groups of DESIGN.md §7: done (green), done-late (orange), overdue (red),
-    near-due (amber), in-time (blue), not-started (grey), and cancelled."""
-    now = now or timezone.now()
-    if assignment.state == AssignmentState.CANCELLED:
-        return "cancelled"
-    if assignment.state == AssignmentState.ACCEPTED or assignment.state == AssignmentState.REPORTED:
-        late = assignment.reported_at and assignment.reported_at > assignment.report_due
-        return "done-late" if late else "done"
-    if assignment.is_overdue(now):
-        return "overdue"
-    due = assignment.receipt_due if assignment.state == AssignmentState.SENT and assignment.receipt_due else (
-        assignment.report_due
-    )
-    if due - now <= NEAR_DUE:
-        return "near-due"
-    return "not-started" if assignment.state == AssignmentState.SENT else "in-time"
+    """The status of an assignment now (status_of): the plan's progress rows, the assignment and
+    report pages, the API's `due_class`, the inbox and the dashboards all read it from here."""
+    return status_of(state=assignment.state, report_due=assignment.report_due, receipt_due=assignment.receipt_due,
+                     reported_at=assignment.reported_at, now=now or timezone.now())
 
 
-# due_class's groups as people read them; the CSS classes are the codes (app.css, "Status colours").
+# due_class's statuses as people read them; the CSS classes are the codes (app.css, "Status colours"
+# and "Status" at the end).
 STATUS_LABELS = {
-    "done": gettext_lazy("Done on time"),
-    "done-late": gettext_lazy("Done late"),
-    "in-time": gettext_lazy("In progress, in time"),
-    "near-due": gettext_lazy("Near due"),
-    "not-started": gettext_lazy("Not started"),
-    "overdue": gettext_lazy("Overdue"),
-    "cancelled": gettext_lazy("Cancelled"),
+    DONE: gettext_lazy("Done on time"),
+    DONE_LATE: gettext_lazy("Done late"),
+    AWAITING_REVIEW: gettext_lazy("Reported, awaiting review"),
+    RETURNED: gettext_lazy("Returned, to report again"),
+    RETURNED_OVERDUE: gettext_lazy("Returned, overdue: report again"),
+    IN_TIME: gettext_lazy("In progress, in time"),
+    NEAR_DUE: gettext_lazy("Near due"),
+    NOT_STARTED: gettext_lazy("Not started"),
+    OVERDUE: gettext_lazy("Overdue"),
+    CANCELLED: gettext_lazy("Cancelled"),
 }
+
+# The four groups of official tracking (DESIGN.md §7), and two kept apart from them: a report
+# awaiting the issuer's review (sent, not yet completed) and cancelled work (never owed).
+GROUP_ON_TIME, GROUP_LATE, GROUP_IN_PROGRESS, GROUP_OVERDUE = "on-time", "late", "in-progress", "overdue"
+GROUP_LABELS = {
+    GROUP_ON_TIME: gettext_lazy("Done on time"),
+    GROUP_LATE: gettext_lazy("Done late"),
+    GROUP_IN_PROGRESS: gettext_lazy("In progress, not yet due"),
+    GROUP_OVERDUE: gettext_lazy("Overdue, not done"),
+    AWAITING_REVIEW: gettext_lazy("Reported, awaiting review"),
+    CANCELLED: gettext_lazy("Cancelled"),
+}
+STATUS_GROUPS = {
+    DONE: GROUP_ON_TIME,
+    DONE_LATE: GROUP_LATE,
+    NOT_STARTED: GROUP_IN_PROGRESS, IN_TIME: GROUP_IN_PROGRESS, NEAR_DUE: GROUP_IN_PROGRESS,
+    RETURNED: GROUP_IN_PROGRESS,
+    OVERDUE: GROUP_OVERDUE, RETURNED_OVERDUE: GROUP_OVERDUE,
+    AWAITING_REVIEW: AWAITING_REVIEW,
+    CANCELLED: CANCELLED,
+}
+
+
+# The status a group stands for when it is alone in it: not listed again under the group.
+_MAIN = {GROUP_ON_TIME: DONE, GROUP_LATE: DONE_LATE, GROUP_IN_PROGRESS: IN_TIME, GROUP_OVERDUE: OVERDUE,
+         AWAITING_REVIEW: AWAITING_REVIEW, CANCELLED: CANCELLED}
+
+
+def status_summary(statuses) -> list[dict]:
+    """Counts of `statuses` (codes of due_class) by group, as the plan page's legend shows them:
+    the four official groups and "awaiting review" always, cancelled when there is any; each
+    group with the statuses it is made of when that says more (near due, not started, returned…)."""
+    counts = Counter(statuses)
+    groups = []
+    for group, label in GROUP_LABELS.items():
+        parts = [{"code": code, "label": STATUS_LABELS[code], "count": counts[code]}
+                 for code in STATUS_LABELS if STATUS_GROUPS[code] == group and counts[code]]
+        total = sum(part["count"] for part in parts)
+        if group == CANCELLED and not total:
+            continue
+        telling = any(part["code"] != _MAIN[group] for part in parts)
+        groups.append({"code": group, "label": label, "count": total, "parts": parts if telling else []})
+    return groups
+
+
+def return_comments(assignments) -> dict[int, str]:
+    """The reviewer's comment on each of `assignments` whose report was returned (status returned
+    or returned-overdue): the comment stored on its last report version. One query."""
+    ids = [a.pk for a in assignments if was_returned(a.state, a.reported_at)]
+    if not ids:
+        return {}
+    comments: dict[int, str] = {}
+    rows = Report.objects.filter(assignment_id__in=ids).order_by("assignment_id", "-version").values_list(
+        "assignment_id", "review_comment")
+    for assignment_id, comment in rows:
+        comments.setdefault(assignment_id, comment)
+    return comments
+
+
+def last_return(assignment: Assignment):
+    """The history entry of the latest return of this assignment's report (who, when, comment), or None."""
+    return history_of(assignment).filter(transition="return_report").last()
 
 
 def plan_rollup(plan: Plan) -> dict[int, dict[str, int]]:

@@ -3,6 +3,7 @@ input serializers for request bodies and query strings (their data goes to plans
 plans.selectors, never to model.save())."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, Unit
@@ -13,6 +14,13 @@ from . import selectors
 from .models import Assignment, AssignmentState, Plan, PlanKind, PlanState, Report
 
 # --- Read ------------------------------------------------------------------------------------
+
+# The status of plans.selectors.due_class, documented inline (no enum component of its own).
+DUE_CLASS_SCHEMA = {
+    "type": "string",
+    "description": "Status (DESIGN.md §7): " + ", ".join(selectors.STATUS_LABELS) + ". Done means accepted; "
+                   "awaiting-review: sent, not yet accepted; returned: sent back to report again.",
+}
 
 class PlanSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -65,6 +73,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(DUE_CLASS_SCHEMA)
     def get_due_class(self, assignment) -> str:
         return selectors.due_class(assignment, self.context.get("now"))
 
@@ -101,6 +110,7 @@ class ProgressRowSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(DUE_CLASS_SCHEMA)
     def get_due_class(self, assignment) -> str:
         return selectors.due_class(assignment, self.context.get("now"))
 

@@ -5,8 +5,6 @@ are fetched through the selectors, so another unit's plan, assignment or report 
 Every POST answers with a redirect and a message (post/redirect/get).
 """
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -87,12 +85,14 @@ def plan_detail(request, pk):
         # A recipient sees its own row only: other units' work is theirs and the issuer's.
         progress = progress.filter(unit_id__in=unit_ids)
     rollup = selectors.plan_rollup(plan) if is_issuer else {}
+    progress = list(progress)
+    comments = selectors.return_comments(progress)
     rows = [
         {"assignment": a, "status": status, "status_label": STATUS_LABELS[status],
+         "group": selectors.STATUS_GROUPS[status], "return_comment": comments.get(a.pk, ""),
          "rollup": _rollup_cell(rollup.get(a.pk))}
         for a in progress for status in [selectors.due_class(a, now)]
     ]
-    counts = Counter(row["status"] for row in rows)
     actions = selectors.plan_actions(user, plan)
     parent = plan.parent_assignment if plan.parent_assignment_id and is_issuer else None
     indicator_count = plan.indicators.count()
@@ -103,7 +103,7 @@ def plan_detail(request, pk):
         "action_forms": buttons("plan", actions),
         "recipients": list(plan.recipients.order_by("path")),
         "rows": rows,
-        "summary": [(code, label, counts[code]) for code, label in STATUS_LABELS.items() if counts[code]],
+        "summary": selectors.status_summary(row["status"] for row in rows),
         "accepted": sum(1 for row in rows if row["assignment"].state == AssignmentState.ACCEPTED),
         "parent": parent,
         "indicator_count": indicator_count,

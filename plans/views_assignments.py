@@ -24,6 +24,8 @@ from .indicators.figures import figures_block, save_figures
 from .screens import attachments_of, buttons, history
 from .selectors import STATUS_LABELS
 
+RETURNED_STATUSES = (selectors.RETURNED, selectors.RETURNED_OVERDUE)
+
 # name → (service, keyword the comment goes to, success message)
 ASSIGNMENT_ACTIONS = {
     "receive": (services.assignment_receive, "comment", gettext_lazy("Receipt confirmed.")),
@@ -56,6 +58,8 @@ def assignment_page(request, assignment, report_form=None, figures=None):
         "plan": assignment.plan,
         "status": status,
         "status_label": STATUS_LABELS[status],
+        # Who returned the report, when, and why: shown to both sides, above everything else.
+        "returned": selectors.last_return(assignment) if status in RETURNED_STATUSES else None,
         "actions": actions,
         "action_forms": buttons("assignment", actions),
         "report_form": report_form,

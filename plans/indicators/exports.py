@@ -19,23 +19,36 @@ from core.docx_layout import official_style
 from core.vi_format import vi_fraction, vi_number, vi_percent
 from plans.models import Aggregate, Comparison, IndicatorKind
 
-from .summary import Summary, is_percentage
+from .formatting import with_unit
+from .summary import Summary, accepted_only, is_percentage
 from .verdicts import EXCEEDED, MET, NOT_MET, NOT_REPORTED, document_labels, document_text
 
 NO_DATA = "chưa có số liệu"
 SUMMARY_SHEET, UNITS_SHEET = "Tổng hợp", "Theo đơn vị"
 SUMMARY_HEADERS = ("Mã", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Kết quả", "Tử số / Số đơn vị đạt",
-                   "Mẫu số / Số đơn vị báo cáo", "Đơn vị đã báo cáo", "Đơn vị chưa báo cáo", "Đánh giá")
-SUMMARY_WIDTHS = (8, 60, 12, 14, 14, 16, 18, 12, 12, 20)
+                   "Mẫu số / Số đơn vị báo cáo", "Đơn vị đã báo cáo", "Đơn vị chưa báo cáo", "Đánh giá",
+                   "Đơn vị có số liệu tạm tính (báo cáo chưa duyệt)", "Kết quả theo báo cáo đã duyệt",
+                   "Đánh giá theo báo cáo đã duyệt")
+SUMMARY_WIDTHS = (8, 60, 12, 14, 14, 16, 18, 12, 12, 20, 16, 16, 20)
+VERDICT_COLUMN, ACCEPTED_VERDICT_COLUMN = 10, 13
 HEADER_ROW = 4
 WHOLE, DECIMAL = "#,##0", "#,##0.00"
 # Green for met and exceeded (darker when exceeded), red for not met, grey for not reported.
 VERDICT_COLOURS = {EXCEEDED: "A9D08E", MET: "C6EFCE", NOT_MET: "FFC7CE", None: "D9D9D9"}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
+PROVISIONAL_FONT = Font(italic=True, color="7F6000")
+NONE_ACCEPTED = "chưa có báo cáo được duyệt"
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE = "Kết quả thực hiện các chỉ tiêu công tác năm {year}"
 RESULT = "Kết quả:"
+# Figures of a report the province has not accepted yet are counted and marked as such.
+PROVISIONAL_NOTE = "số liệu tạm tính, gồm {count} đơn vị có báo cáo chưa được duyệt"
+PROVISIONAL = "Tạm tính (chưa duyệt)"
+ACCEPTED = "Đã duyệt"
+SUMMARY_NOTE = ("Kết quả gồm cả số liệu tạm tính của đơn vị có báo cáo chưa được duyệt (cột K); "
+                "cột L, M: kết quả chỉ theo các báo cáo đã được duyệt.")
+UNITS_NOTE = "Chữ nghiêng: số liệu tạm tính, báo cáo của đơn vị chưa được duyệt."
 
 
 def _missing(value) -> bool:
@@ -116,25 +129,40 @@ def _summary_sheet(sheet, summary):
             parts = (row["numerator"], row["denominator"])
         else:
             parts = (None, None)
+        accepted = accepted_only(row)
         cells = (row["code"], row["name"], row["unit_of_measure"], _cell_number(row["target"]),
                  _cell_number(row["result"]), _cell_number(parts[0]), _cell_number(parts[1]),
-                 int(row["reported"]), int(row["missing"]), _verdict_label(row, labels))
+                 int(row["reported"]), int(row["missing"]), _verdict_label(row, labels),
+                 int(row["provisional"]), _cell_number(accepted["result"]), _accepted_label(accepted, labels))
         for column, value in enumerate(cells, start=1):
             cell = sheet.cell(row_number, column, value)
             cell.border = BOX
             cell.alignment = Alignment(vertical="top", wrap_text=column == 2)
         sheet.cell(row_number, 4).number_format = _format(row, row["target"])
         sheet.cell(row_number, 5).number_format = _format(row, row["result"])
+        sheet.cell(row_number, 12).number_format = _format(row, accepted["result"])
+        if row["provisional"]:
+            sheet.cell(row_number, 5).font = PROVISIONAL_FONT
         for column in (6, 7):
             sheet.cell(row_number, column).number_format = WHOLE if row["aggregate"] == Aggregate.ALL_UNITS else (
                 DECIMAL if not _missing(parts[0]) and not float(parts[0]).is_integer() else WHOLE)
-        if row["reported"] == 0:
-            sheet.cell(row_number, len(SUMMARY_HEADERS)).fill = _fill(None)
-        elif row["verdict"] is not None:
-            sheet.cell(row_number, len(SUMMARY_HEADERS)).fill = _fill(row["verdict"])
+        for column, counted in ((VERDICT_COLUMN, row), (ACCEPTED_VERDICT_COLUMN, accepted)):
+            if counted["reported"] == 0:
+                sheet.cell(row_number, column).fill = _fill(None)
+            elif counted["verdict"] is not None:
+                sheet.cell(row_number, column).fill = _fill(counted["verdict"])
     for column, width in enumerate(SUMMARY_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2).coordinate
+    if summary.units_provisional:
+        sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(SUMMARY_HEADERS))
+        sheet.cell(3, 1, SUMMARY_NOTE).font = PROVISIONAL_FONT
+
+
+def _accepted_label(accepted: dict, labels: dict) -> str:
+    if accepted["reported"] == 0:
+        return NONE_ACCEPTED
+    return labels.get(accepted["verdict"], NO_DATA)
 
 
 def _units_sheet(sheet, summary):
@@ -155,6 +183,13 @@ def _units_sheet(sheet, summary):
         _header_cell(sheet, HEADER_ROW + 1, column, f"{indicator['name']} ({unit})" if unit else indicator["name"])
         sheet.column_dimensions[get_column_letter(column)].width = 14
         columns.append((column, indicator_id, indicator))
+    status_column = len(columns) + 2
+    _header_cell(sheet, HEADER_ROW, status_column, "Tình trạng báo cáo")
+    _header_cell(sheet, HEADER_ROW + 1, status_column, "")
+    sheet.merge_cells(start_row=HEADER_ROW, start_column=status_column, end_row=HEADER_ROW + 1,
+                      end_column=status_column)
+    sheet.column_dimensions[get_column_letter(status_column)].width = 20
+    provisional_units = set(summary.units.loc[summary.units["provisional"], "unit_id"])
     sheet.row_dimensions[HEADER_ROW + 1].height = 120
     first = HEADER_ROW + 2
     for row_number, (unit_id, recipient) in enumerate(summary.recipients.iterrows(), start=first):
@@ -174,10 +209,15 @@ def _units_sheet(sheet, summary):
                 cell.number_format = _format(indicator, figure.unit_result)
             if figure.verdict is not None:
                 cell.fill = fills[figure.verdict]
+            if figure.provisional:
+                cell.font = PROVISIONAL_FONT
+        status = ACCEPTED if recipient["accepted"] else PROVISIONAL if unit_id in provisional_units else ""
+        sheet.cell(row_number, status_column, status).border = BOX
     legend = first + len(summary.recipients) + 1
     sheet.cell(legend, 1, "Chú thích:").font = Font(italic=True)
     for offset, verdict in enumerate((EXCEEDED, MET, NOT_MET, None), start=1):
         sheet.cell(legend + offset, 1, labels.get(verdict, not_reported)).fill = fills[verdict]
+    sheet.cell(legend + 5, 1, UNITS_NOTE).font = PROVISIONAL_FONT
     sheet.column_dimensions["A"].width = 30
     sheet.freeze_panes = sheet.cell(first, 2).coordinate
 
@@ -189,7 +229,8 @@ def _target_sentence(row) -> str:
     if is_percentage(row):
         bound = "không quá" if at_most else "đạt"
         return f"- Chỉ tiêu {row['code']}: {row['name']} {bound} {vi_percent(row['target'])}."
-    amount = " ".join(filter(None, ("không quá" if at_most else "", vi_number(row["target"]), row["unit_of_measure"])))
+    amount = " ".join(filter(None, ("không quá" if at_most else "", with_unit(vi_number(row["target"]),
+                                                                              row["unit_of_measure"]))))
     return f"- Chỉ tiêu {row['code']}: {row['name']}: {amount}."
 
 
@@ -205,13 +246,19 @@ def _result_sentence(row, labels: dict) -> str:
         figure = vi_fraction(round(row["numerator"], 4), round(row["denominator"], 4), round(row["result"], 2))
     elif row["aggregate"] == Aggregate.ALL_UNITS:
         figure = f"{int(row['met_units'])}/{int(row['reported'])} đơn vị"
+    elif row["kind"] == IndicatorKind.PERCENT:
+        # One way to write a percentage in the whole document: 45,50% as 51,83% (core.vi_format).
+        figure = vi_percent(round(row["result"], 2))
     else:
-        figure = " ".join(filter(None, (vi_number(round(row["result"], 4)), row["unit_of_measure"])))
+        figure = with_unit(vi_number(round(row["result"], 4)), row["unit_of_measure"])
     text = f"{RESULT} {figure}"
     if row["verdict"] in labels:
         text += f" ({labels[row['verdict']]})"
     if missing:
         text += f", {missing} đơn vị chưa báo cáo"
+    provisional = int(row["provisional"])
+    if provisional:
+        text += f"; {PROVISIONAL_NOTE.format(count=provisional)}"
     return text + "."
 
 

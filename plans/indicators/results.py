@@ -2,11 +2,13 @@
 the ranking of units and the units that reported nothing. All read one Summary
 (plans.indicators.summary), like the API and the documents."""
 
+from django.utils.translation import gettext as _
+
 from core.vi_format import vi_percent
 from plans.models import Aggregate
 
 from .formatting import figure_text, known, result_text, target_text, verdict_badge
-from .summary import Summary, is_percentage
+from .summary import Summary, accepted_only, is_percentage
 from .verdicts import NOT_REPORTED
 
 
@@ -28,6 +30,10 @@ def result_rows(summary: Summary) -> list[dict]:
             "reported": int(row["reported"]),
             "missing": int(row["missing"]),
             "verdict": verdict_badge(row["verdict"]),
+            # Figures of reports not accepted yet are counted above and marked; here they are left out.
+            "provisional": int(row["provisional"]),
+            "accepted_text": result_text(accepted_only(row)),
+            "accepted_verdict": verdict_badge(row["accepted_verdict"]),
         })
     return rows
 
@@ -45,8 +51,9 @@ def matrix(summary: Summary) -> dict:
                for i, r in indicators_frame.iterrows()]
     cells = {(c.indicator_id, c.unit_id): c for c in summary.units.itertuples(index=False)}
     rows = []
+    provisional_mark = _("provisional: the report is not accepted yet")
     for unit_id, unit in summary.recipients.iterrows():
-        row_cells, reported_any = [], False
+        row_cells, reported_any, provisional_any = [], False, False
         for column in columns:
             cell = cells.get((column["id"], unit_id))
             if cell is None or not cell.reported:
@@ -54,6 +61,7 @@ def matrix(summary: Summary) -> dict:
                                   "text": "", "title": NOT_REPORTED})
                 continue
             reported_any = True
+            provisional_any = provisional_any or bool(cell.provisional)
             verdict = verdict_badge(cell.verdict)
             meta = column["meta"]
             if meta["aggregate"] == Aggregate.RATIO_OF_SUMS:
@@ -61,15 +69,20 @@ def matrix(summary: Summary) -> dict:
             else:
                 text = figure_text(meta, cell.value, cell.numerator, cell.denominator)
             title = figure_text(meta, cell.value, cell.numerator, cell.denominator)
+            title = f"{title} · {verdict['label']}"
             row_cells.append({"code": column["code"], "css": verdict["css"], "verdict": verdict["code"] or "none",
-                              "text": text, "title": f"{title} · {verdict['label']}"})
-        rows.append({"code": unit["code"], "name": unit["name"], "cells": row_cells, "reported_any": reported_any})
+                              "text": text, "provisional": bool(cell.provisional),
+                              "title": f"{title} · {provisional_mark}" if cell.provisional else title})
+        rows.append({"code": unit["code"], "name": unit["name"], "cells": row_cells, "reported_any": reported_any,
+                     "provisional": provisional_any})
     return {"columns": columns, "rows": rows}
 
 
 def ranking(summary: Summary) -> list[dict]:
+    """The units by their share of own targets met; one judged on nothing gets no rank and no share."""
     return [
-        {"rank": int(r["rank"]), "code": r["code"], "name": r["name"], "met": int(r["met"]),
-         "judged": int(r["judged"]), "score": vi_percent(round(float(r["score"]) * 100, 2))}
-        for _unit_id, r in summary.ranking.iterrows()
+        {"rank": None if share is None else int(r["rank"]), "code": r["code"], "name": r["name"],
+         "met": int(r["met"]), "judged": int(r["judged"]), "provisional": bool(r["provisional"]),
+         "score": vi_percent(None if share is None else round(float(share) * 100, 2))}
+        for _unit_id, r in summary.ranking.iterrows() for share in [known(r["score"])]
     ]

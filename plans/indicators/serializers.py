@@ -3,6 +3,7 @@ data goes to plans.indicators.services (writes); the results come from plans.ind
 
 import math
 
+import pandas as pd
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -83,6 +84,18 @@ class UnitFigureSerializer(serializers.Serializer):
     unit_result = serializers.FloatField(allow_null=True, help_text=_("The value, or numerator ÷ denominator × 100."))
     unit_goal = serializers.FloatField(allow_null=True, help_text=_("What the unit is held to, if anything."))
     verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True)
+    provisional = serializers.BooleanField(
+        help_text=_("A figure of a report not accepted yet (not sent, awaiting review, or returned).")
+    )
+
+
+class AcceptedResultSerializer(serializers.Serializer):
+    result = serializers.FloatField(allow_null=True)
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    met_units = serializers.IntegerField()
+    reported = serializers.IntegerField(help_text=_("Units whose accepted report gave a figure."))
+    verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True)
 
 
 class IndicatorResultSerializer(serializers.Serializer):
@@ -101,6 +114,11 @@ class IndicatorResultSerializer(serializers.Serializer):
     reported = serializers.IntegerField()
     missing = serializers.IntegerField()
     verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True)
+    provisional = serializers.IntegerField(
+        help_text=_("Of the units counted in the result, those whose report has not been accepted yet: "
+                    "the result is provisional while this is above 0.")
+    )
+    accepted = AcceptedResultSerializer(help_text=_("The same result over accepted reports only."))
     previous = serializers.FloatField(allow_null=True, required=False,
                                       help_text=_("The previous period's result, with ?previous=<plan id>."))
     change = serializers.FloatField(allow_null=True, required=False)
@@ -109,16 +127,20 @@ class IndicatorResultSerializer(serializers.Serializer):
 
 class RankingRowSerializer(serializers.Serializer):
     unit = IndicatorUnitSerializer()
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True, help_text=_("Null while the unit is judged on nothing."))
     met = serializers.IntegerField(help_text=_("Own targets met or exceeded."))
     judged = serializers.IntegerField(help_text=_("Own targets the unit was judged on."))
-    score = serializers.FloatField()
+    score = serializers.FloatField(allow_null=True, help_text=_("Null while the unit is judged on nothing."))
+    provisional = serializers.BooleanField(help_text=_("Judged on figures of a report not accepted yet."))
 
 
 class IndicatorSummarySerializer(serializers.Serializer):
     plan = serializers.IntegerField()
     recipients = serializers.IntegerField(help_text=_("Recipient units (cancelled assignments left out)."))
     units_missing = serializers.IntegerField(help_text=_("Recipient units that reported no figure at all."))
+    units_provisional = serializers.IntegerField(
+        help_text=_("Recipient units whose figures are provisional: their report has not been accepted yet.")
+    )
     indicators = IndicatorResultSerializer(many=True)
     ranking = RankingRowSerializer(many=True)
 
@@ -136,6 +158,7 @@ def summary_data(summary) -> dict:
             "unit": names[cell.unit_id], "reported": bool(cell.reported), "value": _number(cell.value),
             "numerator": _number(cell.numerator), "denominator": _number(cell.denominator),
             "unit_result": _number(cell.unit_result), "unit_goal": _number(cell.unit_goal), "verdict": cell.verdict,
+            "provisional": bool(cell.provisional),
         })
     indicators = [
         {"id": int(indicator_id), "code": r["code"], "name": r["name"], "kind": r["kind"],
@@ -143,16 +166,20 @@ def summary_data(summary) -> dict:
          "target": _number(r["target"]), "result": _number(r["result"]), "numerator": _number(r["numerator"]),
          "denominator": _number(r["denominator"]), "met_units": int(r["met_units"]), "reported": int(r["reported"]),
          "missing": int(r["missing"]), "verdict": r["verdict"], "units": figures.get(indicator_id, []),
+         "provisional": int(r["provisional"]),
+         "accepted": {"result": _number(r["accepted_result"]), "numerator": _number(r["accepted_numerator"]),
+                      "denominator": _number(r["accepted_denominator"]), "met_units": int(r["accepted_met_units"]),
+                      "reported": int(r["accepted_reported"]), "verdict": r["accepted_verdict"]},
          **({"previous": _number(r["previous"]), "change": _number(r["change"])} if "change" in r else {})}
         for indicator_id, r in summary.indicators.iterrows()
     ]
     ranking = [
-        {"unit": names[unit_id], "rank": int(r["rank"]), "met": int(r["met"]), "judged": int(r["judged"]),
-         "score": float(r["score"])}
+        {"unit": names[unit_id], "rank": None if pd.isna(r["rank"]) else int(r["rank"]), "met": int(r["met"]),
+         "judged": int(r["judged"]), "score": _number(r["score"]), "provisional": bool(r["provisional"])}
         for unit_id, r in summary.ranking.iterrows()
     ]
     return {"plan": summary.plan.pk, "recipients": len(recipients), "units_missing": summary.units_missing,
-            "indicators": indicators, "ranking": ranking}
+            "units_provisional": summary.units_provisional, "indicators": indicators, "ranking": ranking}
 
 
 # --- A unit's figures ---------------------------------------------------------------------------

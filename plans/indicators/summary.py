@@ -10,6 +10,12 @@ Rules (DESIGN.md §2.3, ../shared/domain/README.md):
 A unit that has not reported is "chưa báo cáo": left out, never counted as zero, and counted
 in `missing`. Verdicts compare the result rounded to 2 decimals with the target: below →
 không đạt, equal → đạt, above → vượt; mirrored for at-most targets.
+
+A figure is final once its unit's report is accepted by the issuer (the issuer's own figures
+always are); until then it is provisional: entered and not yet sent, sent and awaiting review,
+or returned. `result` counts every figure and `provisional` says how many units' figures in it
+are not final; the `accepted_…` columns are the same result over accepted reports only. Every
+screen and document shows both, so nobody reads an unreviewed figure as the province's.
 """
 
 from dataclasses import dataclass
@@ -37,7 +43,9 @@ class Summary:
     indicators: pd.DataFrame  # one row per indicator, index indicator_id
     units: pd.DataFrame  # one row per (indicator, recipient unit), reported or not
     recipients: pd.DataFrame  # index unit_id: code, name, path
-    ranking: pd.DataFrame  # recipients ranked by the share of their own verdicts met or exceeded
+    # recipients ranked by the share of their own verdicts met or exceeded; `rank` is missing (NA)
+    # for a unit judged on nothing, which has no place in a ranking.
+    ranking: pd.DataFrame
 
     @property
     def units_missing(self) -> int:
@@ -45,12 +53,23 @@ class Summary:
         reported = self.units.loc[self.units["reported"], "unit_id"].unique()
         return int(len(self.recipients) - len(set(reported) & set(self.recipients.index)))
 
+    @property
+    def units_provisional(self) -> int:
+        """Recipients with figures whose report has not been accepted yet."""
+        return int(self.units.loc[self.units["provisional"], "unit_id"].nunique())
+
 
 def is_percentage(row) -> bool:
     """Whether an indicator's targets and results are percentages, whatever its unit of measure
     says: its own kind, or a rule whose result is a share (Σ numerators ÷ Σ denominators, units
     meeting ÷ units reporting). `row` is anything with "aggregate" and "kind": a frame row, a dict."""
     return row["aggregate"] in (Aggregate.RATIO_OF_SUMS, Aggregate.ALL_UNITS) or row["kind"] == IndicatorKind.PERCENT
+
+
+def accepted_only(row) -> dict:
+    """An indicator's row of the summary with its result over accepted reports only in place of
+    the result over every figure, for the texts that write a result (formatting, exports)."""
+    return {**dict(row), **{column: row[f"accepted_{column}"] for column in ACCEPTED_COLUMNS}, "provisional": 0}
 
 
 def verdicts(results: pd.Series, targets: pd.Series, at_most: pd.Series) -> pd.Series:
@@ -75,9 +94,10 @@ def _frames(plan: Plan):
         indicators[column] = indicators[column].astype(float)
     recipients = pd.DataFrame.from_records(
         plan.assignments.exclude(state=AssignmentState.CANCELLED).values_list("unit_id", "unit__code", "unit__name",
-                                                                                "unit__path"),
-        columns=["unit_id", "code", "name", "path"],
+                                                                                "unit__path", "state"),
+        columns=["unit_id", "code", "name", "path", "state"],
     ).set_index("unit_id").sort_values("path")
+    recipients["accepted"] = recipients.pop("state") == AssignmentState.ACCEPTED
     values = pd.DataFrame.from_records(
         IndicatorValue.objects.filter(indicator__plan=plan).values_list(
             "indicator_id", "unit_id", "value", "numerator", "denominator"),
@@ -125,25 +145,17 @@ def plan_indicator_summary(plan: Plan, previous: Plan | None = None) -> Summary:
     bare = is_all_units & units["allocated"].isna() & units["unit_target"].isna()
     units.loc[bare, "verdict"] = np.where(units.loc[bare, "meets"], MET, NOT_MET)
     units.loc[~units["reported"], "verdict"] = None
+    # Final once the unit's report is accepted; the issuer's own figures have no review.
+    units["accepted"] = (units["aggregate"] == Aggregate.ISSUER_ONLY) | units["unit_id"].map(
+        recipients["accepted"]).fillna(False).astype(bool)
+    units["provisional"] = units["reported"] & ~units["accepted"]
 
     reported = units[units["reported"]]
-    totals = reported.groupby("indicator_id").agg(
-        value_sum=("value", "sum"), numerator=("numerator", "sum"), denominator=("denominator", "sum"),
-        met_units=("meets", "sum"), reported=("unit_id", "count"),
-    )
-    summary = indicators.join(totals)
-    summary["reported"] = summary["reported"].fillna(0).astype(int)
-    summary["met_units"] = summary["met_units"].fillna(0).astype(int)
+    summary = indicators.join(_results(indicators, reported))
+    accepted = _results(indicators, reported[reported["accepted"]])
+    summary = summary.join(accepted[list(ACCEPTED_COLUMNS)].add_prefix("accepted_"))
+    summary["provisional"] = summary["reported"] - summary["accepted_reported"]
     summary["missing"] = np.where(issuer_only, 1 - summary["reported"], len(recipients) - summary["reported"])
-    ratio = summary["aggregate"] == Aggregate.RATIO_OF_SUMS
-    all_units = summary["aggregate"] == Aggregate.ALL_UNITS
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(
-            ratio, summary["numerator"] / summary["denominator"].where(summary["denominator"] != 0) * 100,
-            np.where(all_units, summary["met_units"] / summary["reported"].where(summary["reported"] > 0) * 100,
-                     summary["value_sum"]))
-    summary["result"] = pd.Series(result, index=summary.index).where(summary["reported"] > 0)
-    summary["verdict"] = verdicts(summary["result"], summary["target"], summary["comparison"] == Comparison.AT_MOST)
 
     if previous is not None:
         before = plan_indicator_summary(previous).indicators.set_index("code")["result"]
@@ -152,11 +164,38 @@ def plan_indicator_summary(plan: Plan, previous: Plan | None = None) -> Summary:
 
     judged = units[units["verdict"].notna() & units["unit_id"].isin(recipients.index)]
     ranking = judged.assign(good=judged["verdict"].isin([MET, EXCEEDED])).groupby("unit_id").agg(
-        met=("good", "sum"), judged=("good", "count"))
-    ranking = recipients[["code", "name"]].join(ranking).fillna({"met": 0, "judged": 0})
-    ranking["score"] = (ranking["met"] / ranking["judged"].where(ranking["judged"] > 0)).fillna(0)
-    ranking = ranking.sort_values(["score", "met", "name"], ascending=[False, False, True])
-    ranking["rank"] = ranking["score"].rank(method="min", ascending=False).astype(int)
+        met=("good", "sum"), judged=("good", "count"), provisional=("provisional", "any"))
+    ranking = recipients[["code", "name"]].join(ranking).fillna({"met": 0, "judged": 0, "provisional": False})
+    ranking["provisional"] = ranking["provisional"].astype(bool)
+    # A unit judged on nothing has no share and no rank: it goes last, not to a shared first place.
+    ranking["score"] = ranking["met"] / ranking["judged"].where(ranking["judged"] > 0)
+    ranking = ranking.sort_values(["score", "met", "name"], ascending=[False, False, True], na_position="last")
+    ranking["rank"] = ranking["score"].rank(method="min", ascending=False).astype("Int64")
 
     units = units.drop(columns=["target", "unit_target", "comparison", "aggregate"])
     return Summary(plan=plan, indicators=summary, units=units, recipients=recipients, ranking=ranking)
+
+
+# The columns of _results that are given again over accepted reports only, as accepted_….
+ACCEPTED_COLUMNS = ("result", "numerator", "denominator", "met_units", "reported", "verdict")
+
+
+def _results(indicators: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's result from the figures `reported` (rows of the units frame that count)."""
+    totals = reported.groupby("indicator_id").agg(
+        value_sum=("value", "sum"), numerator=("numerator", "sum"), denominator=("denominator", "sum"),
+        met_units=("meets", "sum"), reported=("unit_id", "count"),
+    )
+    out = indicators[["aggregate", "target", "comparison"]].join(totals)
+    out["reported"] = out["reported"].fillna(0).astype(int)
+    out["met_units"] = out["met_units"].fillna(0).astype(int)
+    ratio = out["aggregate"] == Aggregate.RATIO_OF_SUMS
+    all_units = out["aggregate"] == Aggregate.ALL_UNITS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(
+            ratio, out["numerator"] / out["denominator"].where(out["denominator"] != 0) * 100,
+            np.where(all_units, out["met_units"] / out["reported"].where(out["reported"] > 0) * 100,
+                     out["value_sum"]))
+    out["result"] = pd.Series(result, index=out.index).where(out["reported"] > 0)
+    out["verdict"] = verdicts(out["result"], out["target"], out["comparison"] == Comparison.AT_MOST)
+    return out.drop(columns=["aggregate", "target", "comparison"])

@@ -190,6 +190,7 @@ def _results_page(request, plan, issuer_shown=None):
         "rows": rows,
         "recipients_count": len(summary.recipients),
         "units_missing": summary.units_missing,
+        "units_provisional": summary.units_provisional,
         "missing_units": results.missing_units(summary),
         "matrix": results.matrix(summary),
         "ranking": results.ranking(summary),

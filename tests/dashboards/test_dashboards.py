@@ -40,8 +40,10 @@ def province_plan(staff, recipients, due, issued=ISSUED_AT, **fields):
                            subject=fields.pop("subject", f"Kế hoạch hạn {due:%d/%m/%Y}"), **fields)
 
 
-def act(assignment, outcome, officer, moment=None):
-    """Make `outcome` true of an assignment: reported on time, late, only received, or nothing."""
+def act(assignment, outcome, officer, moment=None, reviewer=None):
+    """Make `outcome` true of an assignment: reported on time, late, only received, or nothing.
+
+    With a `reviewer`, a report is also accepted (done): only accepted work is completed."""
     if outcome == "none":
         return
     due = assignment.report_due
@@ -50,6 +52,8 @@ def act(assignment, outcome, officer, moment=None):
         services.assignment_receive(assignment=assignment, by=officer)
         if outcome != "received":
             services.assignment_report(assignment=assignment, by=officer, text="Đã thực hiện.")
+            if reviewer is not None:
+                services.assignment_accept(assignment=assignment, by=reviewer)
 
 
 def page(client, user, name, moment, **params):
@@ -99,7 +103,7 @@ def reporting(staff):
         for unit, officer, outcome in zip(units, officers, outcomes, strict=True):
             # Early reports of P3 come in before the day the page is read.
             early = at(2025, 3, 25, 9, 0) if name == "P3" else None
-            act(plans[name].assignments.get(unit=unit), outcome, officer, early)
+            act(plans[name].assignments.get(unit=unit), outcome, officer, early, reviewer=staff.province_officer)
     # Neither counted: a revoked plan's cancelled work, and a report due last year.
     revoked = province_plan(staff, units, at(2025, 3, 15, 17, 0), subject="Kế hoạch đã thu hồi")
     with time_machine.travel(at(2025, 3, 2, 9, 0), tick=False):
@@ -252,8 +256,9 @@ def test_the_issuer_sees_each_plans_overdue_of_total_and_each_units_rows(client,
     assert f'data-plan="{plan.pk}" data-overdue="2" data-total="3"' in body
     assert f'data-plan="{receipt_only.pk}" data-overdue="1" data-total="1"' in body
     assert reverse("plans:detail", args=[plan.pk]) in body
+    # Working days (Mon 10/3 17:00 → Thu 13/3: 3; Wed 5/3 → Thu 13/3: 6, not the 8 calendar days).
     late = {plan.assignments.get(unit=staff.tree.tuan_giao).pk: "3", plan.assignments.get(unit=third).pk: "3",
-            receipt_only.assignments.get().pk: "8"}
+            receipt_only.assignments.get().pk: "6"}
     assert dict((int(pk), days) for pk, days in overview_rows(body)) == late
     assert f'data-unit="{third.code}" data-count="2"' in body
     assert f'data-unit="{staff.tree.muong_ang.code}"' not in body

@@ -165,7 +165,7 @@ def test_progress_shows_every_recipient_to_the_issuing_unit(as_, people):
     assert len(rows) == 16
     muong_ang = rows["HDMA"]
     assert (muong_ang["state"], muong_ang["report_count"]) == ("reported", 1)
-    assert muong_ang["due_class"] == "done"  # reported in time: the unit's part is done
+    assert muong_ang["due_class"] == "awaiting-review"  # reported in time, not yet accepted: not done
     assert rows["HDTG"]["state"] == "sent" and rows["HDTG"]["report_count"] == 0
     assert progress["rollup"] == {}
 

@@ -392,6 +392,8 @@ def test_due_classes_follow_the_official_groups(people):
     assert selectors.due_class(by_unit["HDTG"], now + datetime.timedelta(days=6)) == "overdue"
     with time_machine.travel(now + datetime.timedelta(days=11)):
         services.assignment_report(assignment=by_unit["HDMA"], by=people.muong_ang_officer, text="Muộn")
+    assert selectors.due_class(reload(by_unit["HDMA"])) == "awaiting-review"  # sent late, not done until accepted
+    services.assignment_accept(assignment=by_unit["HDMA"], by=people.province_officer)
     assert selectors.due_class(reload(by_unit["HDMA"])) == "done-late"
     services.plan_revoke(plan=plan, by=people.province_leader, reason="Thu hồi")
     assert selectors.due_class(reload(by_unit["HDTG"])) == "cancelled"

@@ -33,10 +33,13 @@ def officer_of(people, unit):
 
 
 def report(plan, people, unit, entries):
+    """The unit enters its figures and reports; the province accepts: the figures are final."""
     assignment = plan.assignments.get(unit=unit)
     by = officer_of(people, unit)
     services.assignment_receive(assignment=assignment, by=by)
     indicators.indicator_values_set(assignment=assignment, by=by, entries=entries)
+    services.assignment_report(assignment=assignment, by=by, text="Báo cáo kết quả thực hiện.")
+    services.assignment_accept(assignment=assignment, by=people.province_officer)
 
 
 # --- The Excel matrix ---------------------------------------------------------------------------
@@ -140,13 +143,14 @@ def year_2024(people):
     services.plan_approve(plan=plan, by=people.province_leader)
     services.plan_issue(plan=plan, by=people.clerk)
     targets = list(plan.indicators.order_by("position"))
+    # Before the districts' reports: the last one accepted closes the plan.
+    issuer = {"3a": {"value": 4}}  # 19a: the province has not given its own figure yet
+    indicators.issuer_values_set(plan=plan, by=people.province_officer, entries=issuer)
     figures = {}
     for index, unit in enumerate(people.tree.districts):
         entries = {t.code: synthetic(t, index) for t in targets if t.aggregate != "province_only"}
         figures[unit.pk] = {code: entry for code, entry in entries.items() if entry is not None}
         report(plan, people, unit, figures[unit.pk])
-    issuer = {"3a": {"value": 4}}  # 19a: the province has not given its own figure yet
-    indicators.issuer_values_set(plan=plan, by=people.province_officer, entries=issuer)
     lines = results_text(plan_indicator_summary(plan), year=2024)
     return plan, targets, figures, issuer, lines
 
