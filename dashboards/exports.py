@@ -6,8 +6,6 @@ import math
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from core.vi_format import vi_number
-
 from .ontime import late_weight
 
 SHEET = "Tỷ lệ đúng hạn"
@@ -42,7 +40,7 @@ def on_time_xlsx(table, totals: dict, *, unit, start, end) -> bytes:
     sheet["A3"] = f"Hạn báo cáo từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
     sheet["A4"] = NOTE
     sheet["A4"].font = Font(italic=True)
-    headers = [heading.format(weight=vi_number(late_weight())) for heading in HEADERS]
+    headers = [heading.format(weight=f"{late_weight():g}".replace(".", ",")) for heading in HEADERS]
     for column, heading in enumerate(headers, start=1):
         cell = sheet.cell(HEADER_ROW, column, heading)
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BOX

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from core.vi_format import vi_number, vi_percent
+from core.vi_format import vi_percent
 
 from . import ontime, selectors
 from .exports import on_time_xlsx
@@ -83,7 +83,7 @@ def on_time(request):
         "form": form, "unit": unit, "start": start, "end": end, "rows": units,
         "totals": {**totals, "rate_text": vi_percent(_rate(totals["rate"])),
                    "score_text": vi_percent(_rate(totals["score"]))},
-        "late_weight": vi_number(ontime.late_weight()),
+        "late_weight": f"{ontime.late_weight():g}".replace(".", ","),  # 0,7 as DESIGN.md §7 writes it
         "query": request.GET.urlencode(),
     })
 
