@@ -37,10 +37,10 @@ def _overdue_plan() -> Plan:
                                  field_name="username")
     province = Unit.objects.get(code="TDDB")
     muong_ang, tuan_giao = Unit.objects.get(code="HDMA"), Unit.objects.get(code="HDTG")
-    # The services accept a deadline in the past: a quick report request may be issued late.
+    now = timezone.now()
     plan = services.plan_create(
         by=users["chuyenvien"], issuing_unit=province, department=Department.objects.get(code="TDDB-XDD"),
-        kind="YCBC", subject=SUBJECT, report_due=_past_due_moment(timezone.now()),
+        kind="YCBC", subject=SUBJECT, report_due=now + datetime.timedelta(days=30),
         body="Đề nghị các đơn vị báo cáo nhanh số liệu hoạt động Tháng Thanh niên.",
         recipients=[muong_ang, tuan_giao],
     )
@@ -48,6 +48,11 @@ def _overdue_plan() -> Plan:
     services.plan_review(plan=plan, by=users["truongban"])
     services.plan_approve(plan=plan, by=users["lanhdao"])
     services.plan_issue(plan=plan, by=users["vanthu"])
+    # The services refuse a deadline already past (a plan overdue at birth): the request goes out
+    # with one ahead and its deadline is then set back, as if those days had gone by since.
+    due = _past_due_moment(now)
+    Plan.objects.filter(pk=plan.pk).update(report_due=due)
+    plan.assignments.update(receipt_due=due, report_due=due)
     by_unit = {a.unit_id: a for a in plan.assignments.all()}
     services.assignment_receive(assignment=by_unit[muong_ang.pk], by=users["hdma.canbo"])
     services.assignment_receive(assignment=by_unit[tuan_giao.pk], by=users["hdtg.canbo"])

@@ -36,6 +36,7 @@ from .models import (
     InspectionKind,
     InspectionTarget,
     Programme,
+    Recommendation,
     Remediation,
     RemediationReport,
     Severity,
@@ -173,6 +174,19 @@ def _decision(programme, subject, *, by, team, kind, starts_on, ends_on, self_re
     return inspection
 
 
+def _conclusion_save(*, target, by, text, recommendations):
+    """conclusion_save with the story's 2024 deadlines. The service takes only deadlines still to
+    come; the draft is saved with them a year ahead, then set back, as _backdate sets back the
+    moments the services stamp. Before the issue, so that each remediation copies its 2024 one."""
+    ahead = timezone.now() + datetime.timedelta(days=365)
+    conclusion = services.conclusion_save(target=target, by=by, text=text,
+                                          recommendations=[(wording, ahead) for wording, _due in recommendations])
+    saved = conclusion.recommendations.order_by("pk")
+    for recommendation, (_text, due) in zip(saved, recommendations, strict=True):
+        Recommendation.objects.filter(pk=recommendation.pk).update(due=due)
+    return conclusion
+
+
 def _targets(inspection):
     return list(inspection.targets.select_related("unit").order_by("pk"))
 
@@ -216,12 +230,12 @@ def _youth_month(demo, programme, subject):
         ("Kiểm điểm, rút kinh nghiệm đối với tập thể và cá nhân có liên quan đến khoản chi không có chứng từ.",
          _at(6, 28)),
     ]
-    conclusion = services.conclusion_save(target=target, by=demo.member1, text=text, recommendations=recommendations)
+    conclusion = _conclusion_save(target=target, by=demo.member1, text=text, recommendations=recommendations)
     services.conclusion_submit(conclusion=conclusion, by=demo.member1)
     services.conclusion_return(conclusion=conclusion, by=demo.chair,
                                comment="Bổ sung kiến nghị hoàn trả khoản kinh phí chi không có chứng từ hợp lệ.")
     recommendations.append(("Hoàn trả 2.500.000 đồng kinh phí chi không có chứng từ hợp lệ.", _at(5, 31)))
-    conclusion = services.conclusion_save(target=target, by=demo.member1, text=text, recommendations=recommendations)
+    conclusion = _conclusion_save(target=target, by=demo.member1, text=text, recommendations=recommendations)
     services.conclusion_submit(conclusion=conclusion, by=demo.member1, comment="Đã bổ sung kiến nghị.")
     services.conclusion_approve(conclusion=conclusion, by=demo.chair)
     services.conclusion_issue(conclusion=conclusion, by=demo.chair)
@@ -263,7 +277,7 @@ def _membership(demo, programme, subject):
                             description="Kết nạp vượt chỉ tiêu đoàn viên mới được giao.")
     services.finding_record(target=second, by=demo.member1, category=FindingCategory.SHORTCOMING,
                             severity=Severity.MINOR, description="Chưa cập nhật đủ thông tin đoàn viên lên phần mềm.")
-    conclusion = services.conclusion_save(
+    conclusion = _conclusion_save(
         target=first, by=demo.member2, text="Đơn vị thực hiện tốt công tác phát triển và quản lý đoàn viên.",
         recommendations=[("Duy trì việc cập nhật dữ liệu đoàn viên hằng quý.", _at(9, 30))],
     )
@@ -291,7 +305,7 @@ def _youth_policy(demo, programme, subject):
     services.finding_record(target=target, by=demo.member2, category=FindingCategory.SHORTCOMING,
                             severity=Severity.MODERATE,
                             description="Chưa ban hành kế hoạch thực hiện Chiến lược phát triển thanh niên cấp huyện.")
-    conclusion = services.conclusion_save(
+    conclusion = _conclusion_save(
         target=target, by=demo.member1,
         text="Ủy ban nhân dân huyện quan tâm thực hiện chính sách đối với thanh niên; còn một số nội dung chậm.",
         recommendations=[("Ban hành kế hoạch thực hiện Chiến lược phát triển thanh niên giai đoạn 2021-2030.",
@@ -326,7 +340,7 @@ def _directive(demo, programme, subject):
                             severity=Severity.MINOR, description="Chưa phân công theo dõi cụ thể từng cơ sở.")
     services.finding_record(target=second, by=demo.member2, category=FindingCategory.VIOLATION,
                             severity=Severity.MINOR, description="Không tổ chức sơ kết 6 tháng theo yêu cầu.")
-    conclusion = services.conclusion_save(
+    conclusion = _conclusion_save(
         target=first, by=xdd_head, text="Đơn vị triển khai Chỉ thị nghiêm túc, đạt kết quả tốt.",
         recommendations=[("Phân công ủy viên Ban Thường vụ theo dõi từng cơ sở Đoàn.", _at(12, 15))],
     )

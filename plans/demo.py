@@ -128,8 +128,9 @@ def demo_indicator_plan_seed() -> Plan:
                 else:
                     share = float(target.target) / len(districts) * rng.uniform(0.75, 1.35)
                     entries[target.code] = {"value": Decimal(round(share))}
+            # Figures as of 14 November (the year's cut-off), or of today earlier in the year: never after today.
             indicators.indicator_values_set(assignment=assignment, by=officer_of_unit, entries=entries,
-                                            cutoff_date=datetime.date(now.year, 11, 14))
+                                            cutoff_date=min(datetime.date(now.year, 11, 14), timezone.localdate(now)))
             services.assignment_report(assignment=assignment, by=officer_of_unit,
                                        text=f"{assignment.unit.name} báo cáo kết quả thực hiện các chỉ tiêu năm.")
         issuer_figures = {t.code: {"value": 4} for t in targets if t.aggregate == Aggregate.ISSUER_ONLY}

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import register_owner
 from deadlines.steps import register_step
 from notifications.models import NotificationKind
-from notifications.registry import Authored, register_transition_notices
+from notifications.registry import Authored, register_task_notice_recipients, register_transition_notices
 from workflows.registry import register_flow, register_queue_rule
 
 from . import deadline_steps, inbox
+from .flows import AssignmentFlow
 from .models import Assignment, Plan, Report
 from .selectors import plans_visible_to, reports_visible_to
 
@@ -25,10 +26,17 @@ def _report_author(assignment) -> Authored:
     return Authored(last, assignment.plan.subject, reverse("plans:assignment", args=[assignment.pk]))
 
 
+def _plan_drafter(task) -> int | None:
+    """A unit's report is reviewed by whoever drafted the plan: told alone while they may take it."""
+    return (Assignment.objects.filter(process_id=task.process_id)
+            .values_list("plan__created_by_id", flat=True).first())
+
+
 def register() -> None:
     for kind in inbox.FLOWS:
         register_flow(kind)
     register_queue_rule("accounts.review_plans", inbox.REVIEW_RULE)
+    register_task_notice_recipients(AssignmentFlow, "review", responsible=_plan_drafter)
     register_transition_notices(Plan, author=_plan_author, titles={
         "return_to_draft": (NotificationKind.RETURNED, _("Your draft plan was returned: %(subject)s")),
         "approve": (NotificationKind.APPROVED, _("Your plan was approved: %(subject)s")),

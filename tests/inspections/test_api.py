@@ -18,6 +18,7 @@ from inspections.models import (
     FindingCategory,
     Inspection,
     InspectionKind,
+    Remediation,
     RemediationState,
     Severity,
 )
@@ -530,7 +531,9 @@ def test_the_inspection_list_filters_by_state_and_kind(as_, people):
 def test_the_overdue_filter_lists_open_remediations_past_their_deadline(as_, people):
     inspection = decided_inspection(people)
     late = target_of(inspection, people.tree.muong_ang)
-    conclude(people, late, recommendations=[("Nộp báo cáo.", timezone.now() - datetime.timedelta(days=2))])
+    conclude(people, late, recommendations=[("Nộp báo cáo.", timezone.now() + datetime.timedelta(days=30))])
+    # Past due since (set back past the services, which take only deadlines still to come).
+    Remediation.objects.filter(target=late).update(due=timezone.now() - datetime.timedelta(days=2))
     conclude(people, target_of(inspection, people.tree.tuan_giao))
 
     rows = ok(as_(people.inspector).get("/api/remediations/", {"overdue": "true"}))["results"]
@@ -542,8 +545,9 @@ def test_the_dashboard_counts_one_issuers_year(as_, people):
     prog = programme(people, year=2024)
     draft_inspection(people, prog=prog)
     inspection = decided_inspection(people, prog=prog)
-    conclude(people, target_of(inspection, people.tree.muong_ang),
-             recommendations=[("Nộp báo cáo.", timezone.now() - datetime.timedelta(days=1))])
+    muong_ang = target_of(inspection, people.tree.muong_ang)
+    conclude(people, muong_ang, recommendations=[("Nộp báo cáo.", timezone.now() + datetime.timedelta(days=30))])
+    Remediation.objects.filter(target=muong_ang).update(due=timezone.now() - datetime.timedelta(days=1))
 
     data = ok(as_(people.inspection_chair).get("/api/inspection-dashboard/",
                                                {"unit": people.tree.province.pk, "year": 2024}))

@@ -14,7 +14,7 @@ from accounts.models import Role, Unit, UnitLevel
 from accounts.services import position_create
 from inspections import services
 from inspections.documents import conclusion_docx, year_summary
-from inspections.models import FindingCategory, InspectionKind, Severity, TeamRole
+from inspections.models import FindingCategory, InspectionKind, Recommendation, Severity, TeamRole
 from tests.factories import UnitFactory, UserFactory
 from tests.inspections.helpers import decided_inspection, programme, target_of
 
@@ -51,16 +51,19 @@ def notices(people):
     record(people, muong_ang, FindingCategory.VIOLATION, "Chi kinh phí hoạt động chưa đúng mục đích.",
            Severity.MODERATE)
     record(people, tuan_giao, FindingCategory.VIOLATION, "Không tổ chức lễ ra quân tại cơ sở.", Severity.SERIOUS)
-    due = timezone.make_aware(datetime.datetime(2024, 6, 30, 17))
-    recommendations = [("Cập nhật sổ sách đoàn viên", due), ("Hoàn trả kinh phí chi sai mục đích.", due)]
+    # The services take only deadlines still to come: saved a month ahead, set back to 30/06/2024.
+    due, ahead = timezone.make_aware(datetime.datetime(2024, 6, 30, 17)), timezone.now() + datetime.timedelta(days=30)
+    recommendations = [("Cập nhật sổ sách đoàn viên", ahead), ("Hoàn trả kinh phí chi sai mục đích.", ahead)]
     issued = services.conclusion_save(target=muong_ang, by=people.inspector,
                                       text="Đơn vị cơ bản thực hiện tốt.\nCòn một số hạn chế cần khắc phục.",
                                       recommendations=recommendations)
+    Recommendation.objects.update(due=due)
     services.conclusion_submit(conclusion=issued, by=people.inspector)
     services.conclusion_approve(conclusion=issued, by=people.inspection_chair)
     issued = services.conclusion_issue(conclusion=issued, by=people.inspection_chair)
     draft = services.conclusion_save(target=tuan_giao, by=people.inspector, text="Đơn vị chưa thực hiện tốt.",
-                                     recommendations=[("Tổ chức lễ ra quân bù.", due)])
+                                     recommendations=[("Tổ chức lễ ra quân bù.", ahead)])
+    Recommendation.objects.filter(conclusion=draft).update(due=due)
     return issued, draft
 
 

@@ -529,16 +529,16 @@ def test_the_conclusion_editor_lists_the_findings(client, people, muong_ang):
 def test_the_head_saves_the_conclusion_and_blank_rows_are_ignored(client, people, muong_ang):
     client.force_login(people.inspector)
     url = reverse("inspections:conclusion-edit", args=[muong_ang.pk])
-    response = client.post(url, rec_data([("Bổ sung hồ sơ kết nạp.", "30/06/2025"), ("", ""),
-                                          ("Tổ chức sinh hoạt chuyên đề.", "31/07/2025")]), follow=True)
+    response = client.post(url, rec_data([("Bổ sung hồ sơ kết nạp.", "30/06/2099"), ("", ""),
+                                          ("Tổ chức sinh hoạt chuyên đề.", "31/07/2099")]), follow=True)
     assert message_levels(response) == ["success"]
     conclusion = Conclusion.objects.get(target=muong_ang)
     assert conclusion.text.startswith("Đơn vị cơ bản hoàn thành")
     recommendations = list(conclusion.recommendations.order_by("pk"))
     assert [r.text for r in recommendations] == ["Bổ sung hồ sơ kết nạp.", "Tổ chức sinh hoạt chuyên đề."]
-    assert timezone.localtime(recommendations[0].due).date() == datetime.date(2025, 6, 30)
+    assert timezone.localtime(recommendations[0].due).date() == datetime.date(2099, 6, 30)
     body = html(client.get(url))
-    assert "Bổ sung hồ sơ kết nạp." in body and 'value="30/06/2025"' in body
+    assert "Bổ sung hồ sơ kết nạp." in body and 'value="30/06/2099"' in body
 
 
 def test_a_recommendation_without_a_deadline_is_refused(client, people, muong_ang):

@@ -42,6 +42,12 @@ def log_in(page, live_server, user):  # noqa: F811
     page.wait_for_url(f"{live_server.url}/")
 
 
+def go_to(page, href):  # noqa: F811
+    """A section of the main menu, which a phone keeps behind the Menu button."""
+    page.locator(".menu-button").click()
+    page.locator(f'.mainnav a[href="{href}"]').click()
+
+
 def no_horizontal_scroll(page):  # noqa: F811
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -51,7 +57,7 @@ def test_a_district_officer_confirms_receipt_and_reports_from_the_inbox(live_ser
     mine = Assignment.objects.get(plan=plan, unit=people.tree.muong_ang)
     log_in(page, live_server, people.muong_ang_officer)
 
-    page.locator('.mainnav a[href="/ke-hoach/viec-can-xu-ly/"]').click()
+    go_to(page, "/ke-hoach/viec-can-xu-ly/")
     task = page.locator('li.task[data-task="receive"]')
     assert task.count() == 1
     assert plan.subject in task.inner_text()
@@ -83,7 +89,7 @@ def test_a_district_officer_confirms_receipt_and_reports_from_the_inbox(live_ser
     shot(page, "5-reported")
     assert Assignment.objects.get(pk=mine.pk).state == AssignmentState.REPORTED
 
-    page.locator('.mainnav a[href="/ke-hoach/viec-can-xu-ly/"]').click()
+    go_to(page, "/ke-hoach/viec-can-xu-ly/")
     assert page.locator(f'li.task[data-plan="{plan.pk}"]').count() == 0
 
 
@@ -98,7 +104,7 @@ def test_the_province_follows_progress_and_accepts_a_report(live_server, people,
     )
     log_in(page, live_server, people.province_officer)
 
-    page.locator('.mainnav a[href="/ke-hoach/"]').click()
+    go_to(page, "/ke-hoach/")
     page.locator("#id_q").fill("thang thanh nien")
     page.locator(".searchrow button").click()
     assert page.locator("li.item").count() == 1

@@ -159,7 +159,7 @@ def plan_form_data(people, **overrides):
         "period_end": "31/03/2025",
         "receipt_due_0": "",
         "receipt_due_1": "",
-        "report_due_0": "10/04/2025",
+        "report_due_0": "10/04/2099",
         "report_due_1": "17:00",
         "recipients": [people.tree.muong_ang.pk, people.tree.tuan_giao.pk],
     }
@@ -186,7 +186,7 @@ def test_a_plan_is_drafted_with_day_first_dates(client, people):
     assert messages_of(response)[0][0] == "success"
     assert plan.state == PlanState.DRAFT and plan.issuing_unit == people.tree.province
     assert plan.period_start == datetime.date(2025, 3, 1) and plan.period_end == datetime.date(2025, 3, 31)
-    assert timezone.localtime(plan.report_due).strftime("%d/%m/%Y %H:%M") == "10/04/2025 17:00"
+    assert timezone.localtime(plan.report_due).strftime("%d/%m/%Y %H:%M") == "10/04/2099 17:00"
     assert sorted(plan.recipients.values_list("code", flat=True)) == ["HDMA", "HDTG"]
     assert plan.created_by == people.province_officer
 
