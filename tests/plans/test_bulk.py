@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.services import position_create
@@ -16,10 +17,12 @@ from notifications.models import Notification, NotificationKind
 from plans import bulk, services
 from plans.models import AssignmentState
 from tests.factories import UserFactory
-from tests.helpers import html, messages_of, ok, reload, state_of
+from tests.helpers import html, messages_of, ok, reload, state_of, vi
 from tests.plans.helpers import assignment_of, issued_plan
 
 pytestmark = pytest.mark.django_db
+
+NOT_OURS = vi(gettext_lazy("Not an assignment of this plan."))
 
 
 def officer_of(unit):
@@ -51,7 +54,7 @@ def test_ten_accepted_two_returned_and_a_foreign_id_named(people, sixteen):
     result = bulk.assignments_bulk(plan=plan, by=people.province_officer, action="accept",
                                    ids=[a.pk for a in assignments[:10]] + [foreign.pk], comment="Đạt yêu cầu")
     assert [a.pk for a in result.done] == [a.pk for a in assignments[:10]]
-    assert result.refused == [(foreign.pk, "", "Not an assignment of this plan.")]
+    assert result.refused == [(foreign.pk, "", NOT_OURS)]
     assert state_of(foreign) == AssignmentState.SENT  # untouched
     returned = bulk.assignments_bulk(plan=plan, by=people.province_officer, action="return",
                                      ids=[a.pk for a in assignments[10:12]], comment="Bổ sung số liệu tháng 3")
@@ -129,7 +132,7 @@ def test_the_api_decides_and_names_the_refusals(as_, people, sixteen):
     answer = ok(as_(people.province_officer).post(f"/api/plans/{plan.pk}/bulk/", {
         "action": "accept", "ids": [assignments[0].pk, foreign.pk]}, format="json"))
     assert answer["done"] == [assignments[0].pk]
-    assert answer["refused"] == [{"id": foreign.pk, "unit": "", "reason": "Not an assignment of this plan."}]
+    assert answer["refused"] == [{"id": foreign.pk, "unit": "", "reason": NOT_OURS}]
     bad = as_(people.province_officer).post(f"/api/plans/{plan.pk}/bulk/", {"action": "delete", "ids": [1]},
                                             format="json")
     assert bad.status_code == 400 and "action" in bad.json()
