@@ -236,3 +236,5 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 # Deadlines counted in working days end when offices close.
 WORKDAY_ENDS_AT = datetime.time(17, 0)
+# On-time score (DESIGN.md §7): (on time + weight × late) ÷ judged work; dashboards.ontime.
+ON_TIME_LATE_WEIGHT = 0.7
