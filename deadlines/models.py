@@ -34,6 +34,10 @@ class DeadlinePolicy(models.Model):
         _("working days to confirm receipt"), default=3,
         help_text=_("Used when a plan is issued without its own receipt deadline."),
     )
+    review_working_days = models.PositiveSmallIntegerField(
+        _("working days for the issuer to review a report"), default=3,
+        help_text=_("Used on the report step: from the moment a unit sends its report."),
+    )
     reminder_working_days = models.PositiveSmallIntegerField(
         _("reminder, working days before the deadline"), default=2, help_text=_("0: no reminder."),
     )

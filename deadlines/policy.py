@@ -32,6 +32,12 @@ def receipt_due_from(now: datetime.datetime) -> datetime.datetime:
     return deadline_after(now, days)
 
 
+def review_due_from(sent: datetime.datetime) -> datetime.datetime:
+    """When the issuer should have reviewed a report sent at `sent`."""
+    days = policy_for(StepKind.ASSIGNMENT_REPORT).review_working_days
+    return deadline_after(sent, max(days, 1))
+
+
 def horizons(now: datetime.datetime, all_policies: dict[str, DeadlinePolicy]) -> dict[str, datetime.datetime]:
     """Per step kind, the latest due moment whose reminder time has come: anything due later
     needs nothing yet. One calendar query for all kinds.

@@ -36,8 +36,13 @@ def describe_assignment_task(task, now) -> TaskView:
     node = task.flow_task.name
     assignment = task.process.assignment
     plan = assignment.plan
-    due = {"receive": assignment.receipt_due, "report": assignment.report_due}.get(node)
-    status = selectors.due_class(assignment, now) if due else ""
+    due = {"receive": assignment.receipt_due, "report": assignment.report_due,
+           "review": assignment.review_due}.get(node)
+    if node == "review":  # the issuer's own deadline, coloured by it rather than by the unit's work
+        status = ("overdue" if due < now else "near-due" if due - now <= selectors.NEAR_DUE_WITHIN else "in-time") \
+            if due else ""
+    else:
+        status = selectors.due_class(assignment, now) if due else ""
     url = reverse("plans:assignment", args=[assignment.pk])
     quick = main = None
     if node == "receive":
@@ -75,7 +80,8 @@ FLOWS = (
     FlowKind(AssignmentFlow, describe_assignment_task,
              related=("process__assignment__plan__issuing_unit", "process__assignment__unit"),
              notice_titles=ASSIGNMENT_NOTICES,
-             due_paths={"receive": "process__assignment__receipt_due", "report": "process__assignment__report_due"},
+             due_paths={"receive": "process__assignment__receipt_due", "report": "process__assignment__report_due",
+                        "review": "process__assignment__review_due"},
              # The issuer reviews the reports of one plan together (plans.views_bulk).
              groups={"review": TaskGroup(key="process__assignment__plan_id",
                                          title="process__assignment__plan__subject",

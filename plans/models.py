@@ -161,6 +161,8 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     original_report_due = models.DateTimeField(_("report by, as issued"), null=True, blank=True, editable=False)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    # The issuer's own deadline for reviewing the last report (deadlines policy, working days).
+    review_due = models.DateTimeField(_("review by"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     process = models.OneToOneField(
         "viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True, related_name="assignment",
@@ -202,8 +204,9 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         self.received_at = at
 
     @transition(field=state, source=AssignmentState.RECEIVED, target=AssignmentState.REPORTED)
-    def report(self, *, at):
+    def report(self, *, at, review_due=None):
         self.reported_at = at
+        self.review_due = review_due
 
     @transition(field=state, source=AssignmentState.REPORTED, target=AssignmentState.ACCEPTED)
     def accept(self, *, at):

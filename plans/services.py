@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import attachments, rules, transitions
 from core.numbering import number_next
-from deadlines.policy import receipt_due_from
+from deadlines.policy import receipt_due_from, review_due_from
 from workflows import engine
 
 from . import fanout
@@ -227,7 +227,8 @@ def assignment_report(*, assignment: Assignment, by, text: str, files=()) -> Rep
     with transaction.atomic():
         assignment = transitions.lock(Assignment, assignment.pk)
         _require("report", by, assignment)
-        transitions.apply(assignment, "report", by=by, label=_("report"), at=timezone.now())
+        now = timezone.now()
+        transitions.apply(assignment, "report", by=by, label=_("report"), at=now, review_due=review_due_from(now))
         version = assignment.reports.count() + 1
         report = Report.objects.create(assignment=assignment, version=version, text=text, submitted_by=by)
         _attach(report, files, by)
