@@ -12,6 +12,11 @@ OVERDUE = "overdue"  # the colour group of DESIGN.md §7 (CSS class st-overdue)
 OVERDUE_LABEL = _("Overdue")
 
 
+def short(text: str) -> str:
+    """A recommendation as a notice title can hold it."""
+    return Truncator(text).chars(150)
+
+
 def _overdue(late: bool) -> dict:
     return {"status": OVERDUE, "status_label": OVERDUE_LABEL} if late else {}
 
@@ -37,7 +42,7 @@ def describe_remediation_task(task, now) -> TaskView:
     remediation = task.process.remediation
     reporting = task.flow_task.name == "report"
     text = remediation.recommendation.text
-    return TaskView(what=task.flow_task.task_title, title=text, subject=Truncator(text).chars(150),
+    return TaskView(what=task.flow_task.task_title, title=text, subject=short(text),
                     unit=remediation.target.name, number=remediation.target.inspection.decision_number,
                     due=remediation.due if reporting else None,
                     url=reverse("inspections:remediation", args=[remediation.pk]),

@@ -3,7 +3,6 @@ their flows for the inbox and task notices, who is told of a return or an approv
 deadline steps, and who may read their files."""
 
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import register_owner
@@ -30,7 +29,7 @@ def _conclusion_author(conclusion) -> Authored:
 
 def _remediation_author(remediation) -> Authored:
     last = remediation.reports.order_by("-version").values_list("submitted_by_id", flat=True).first()
-    return Authored(last, Truncator(remediation.recommendation.text).chars(150),
+    return Authored(last, inbox.short(remediation.recommendation.text),
                     reverse("inspections:remediation", args=[remediation.pk]))
 
 

@@ -39,8 +39,7 @@ def describe_assignment_task(task, now) -> TaskView:
     due = {"receive": assignment.receipt_due, "report": assignment.report_due,
            "review": assignment.review_due}.get(node)
     if node == "review":  # the issuer's own deadline, coloured by it rather than by the unit's work
-        status = ("overdue" if due < now else "near-due" if due - now <= selectors.NEAR_DUE_WITHIN else "in-time") \
-            if due else ""
+        status = selectors.deadline_status(due, now)
     else:
         status = selectors.due_class(assignment, now) if due else ""
     url = reverse("plans:assignment", args=[assignment.pk])

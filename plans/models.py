@@ -148,6 +148,14 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
+def overdue_on(*, state: str, receipt_due, report_due, now) -> bool:
+    """Past a deadline and not done: receipt not confirmed in time, or no report by its deadline.
+    On plain fields, so the dashboards judge their flat rows by the same rule."""
+    if state == AssignmentState.SENT and receipt_due and receipt_due < now:
+        return True
+    return state in (AssignmentState.SENT, AssignmentState.RECEIVED) and report_due < now
+
+
 class Assignment(ConcurrentTransitionMixin, models.Model):
     """One recipient unit's share of an issued plan: the "5 rõ" of who, what, by when."""
 
@@ -188,10 +196,8 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         return f"{self.plan} → {self.unit}"
 
     def is_overdue(self, now=None) -> bool:
-        now = now or timezone.now()
-        if self.state == AssignmentState.SENT and self.receipt_due and self.receipt_due < now:
-            return True
-        return self.state in (AssignmentState.SENT, AssignmentState.RECEIVED) and self.report_due < now
+        return overdue_on(state=self.state, receipt_due=self.receipt_due, report_due=self.report_due,
+                          now=now or timezone.now())
 
     def extend(self, until) -> None:
         """A later report deadline for this unit; the first one stays as issued."""

@@ -14,7 +14,7 @@ from core.rules import allowed
 from core.text import fold
 from core.transitions import history_of
 
-from .models import Assignment, AssignmentState, Plan, PlanState, Report
+from .models import Assignment, AssignmentState, Plan, PlanState, Report, overdue_on
 from .rules import ASSIGNMENT_RULES, PLAN_RULES
 
 # Shorter than the default 3 days given to confirm receipt, so new work does not start amber.
@@ -98,9 +98,7 @@ def status_of(*, state: str, report_due, receipt_due=None, reported_at=None, now
     if state == AssignmentState.REPORTED:
         return AWAITING_REVIEW
     returned = was_returned(state, reported_at)
-    # Assignment.is_overdue, on plain fields.
-    receipt_missed = state == AssignmentState.SENT and receipt_due is not None and receipt_due < now
-    if receipt_missed or report_due < now:
+    if overdue_on(state=state, receipt_due=receipt_due, report_due=report_due, now=now):
         return RETURNED_OVERDUE if returned else OVERDUE
     if returned:
         return RETURNED
@@ -108,6 +106,15 @@ def status_of(*, state: str, report_due, receipt_due=None, reported_at=None, now
     if due - now <= NEAR_DUE_WITHIN:
         return NEAR_DUE
     return NOT_STARTED if state == AssignmentState.SENT else IN_TIME
+
+
+def deadline_status(due, now) -> str:
+    """The colour of a step with only a deadline of its own (the issuer's review of a report)."""
+    if due is None:
+        return ""
+    if due < now:
+        return OVERDUE
+    return NEAR_DUE if due - now <= NEAR_DUE_WITHIN else IN_TIME
 
 
 def was_returned(state: str, reported_at) -> bool:

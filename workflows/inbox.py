@@ -53,9 +53,13 @@ def inbox_tasks(user) -> QuerySet[Task]:
     )
 
 
-def _node_ref(flow_class, node_name) -> str:
+def _ref(node) -> str:
     # The value viewflow stores in Task.flow_task for that node.
-    return Task._meta.get_field("flow_task").get_prep_value(getattr(flow_class, node_name))
+    return Task._meta.get_field("flow_task").get_prep_value(node)
+
+
+def _node_ref(flow_class, node_name) -> str:
+    return _ref(getattr(flow_class, node_name))
 
 
 def _due_moment():
@@ -106,7 +110,7 @@ def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "",
         tasks = tasks.annotate(due_at=due)
     node = registry.step_node(step) if step else None
     if node is not None:
-        tasks = tasks.filter(flow_task=Task._meta.get_field("flow_task").get_prep_value(node))
+        tasks = tasks.filter(flow_task=_ref(node))
     if overdue and due is not None:
         tasks = tasks.filter(due_at__lt=now)
     for word in fold(q).split():
@@ -124,8 +128,3 @@ def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "",
         if view is not None:
             rows.append({"task": task, "node": task.flow_task.name, "view": view})
     return {"page": current, "rows": rows, "groups": groups}
-
-
-def inbox_rows(user, now) -> list[dict]:
-    """The first page of the inbox, described (tests and callers that want rows only)."""
-    return inbox_page(user, now)["rows"]
