@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .text import fold
+
 
 class TransitionLog(models.Model):
     """One state change of any object: who, when, from, to, and the comment. Append-only."""
@@ -75,6 +77,9 @@ class NumberedDocument(models.Model):
 
     number_scope = models.CharField(max_length=200, blank=True, editable=False)
     number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The number and subject folded (core.text.fold): the inbox and the lists search it with a
+    # plain `contains`, ignoring case and diacritics, on SQLite as on PostgreSQL.
+    search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
         abstract = True
@@ -85,6 +90,12 @@ class NumberedDocument(models.Model):
                 name="%(class)s_number_unique_in_scope",
             )
         ]
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{getattr(self, self.number_field)} {getattr(self, 'subject', '')}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def take_number(self, number):
         """Write a core.numbering.DocumentNumber onto the row (in the issuing transition)."""

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from workflows.registry import FlowKind, TaskView
+from workflows.registry import About, FlowKind, TaskView
 
 from .flows import InspectionDecisionFlow, InspectionTargetFlow, RemediationFlow
 
@@ -49,9 +49,17 @@ def describe_remediation_task(task, now) -> TaskView:
                     **_overdue(reporting and remediation.is_overdue(now)))
 
 
+def _about(inspection_path: str) -> About:
+    return About("inspection", key=f"{inspection_path}__id", title=f"{inspection_path}__subject",
+                 number=f"{inspection_path}__decision_number")
+
+
 FLOWS = (
     FlowKind(InspectionDecisionFlow, describe_decision_task,
              related=("process__inspection__programme__issuing_unit",),
+             search_paths=("process__inspection__search_text",),
+             about=_about("process__inspection"),
+             unit_path="process__inspection__programme__issuing_unit",
              notice_titles={
                  "approve": _("An inspection decision awaiting your approval: %(subject)s"),
                  "rework": None,  # the author has the "returned" notice with the comment
@@ -59,6 +67,9 @@ FLOWS = (
     FlowKind(InspectionTargetFlow, describe_target_task,
              related=("process__inspection_target__unit", "process__inspection_target__inspection"),
              due_paths={"self_report": "process__inspection_target__self_report_due"},
+             search_paths=("process__inspection_target__inspection__search_text",),
+             about=_about("process__inspection_target__inspection"),
+             unit_path="process__inspection_target__unit",
              notice_titles={
                  "self_report": _("Send the self-report for the inspection: %(subject)s"),
                  "draft_conclusion": _("Draft the conclusion for %(where)s: %(subject)s"),
@@ -69,6 +80,9 @@ FLOWS = (
              related=("process__remediation__target__unit", "process__remediation__target__inspection",
                       "process__remediation__recommendation"),
              due_paths={"report": "process__remediation__due"},
+             search_paths=("process__remediation__target__inspection__search_text",),
+             about=_about("process__remediation__target__inspection"),
+             unit_path="process__remediation__target__unit",
              notice_titles={
                  "report": _("A remediation to report: %(subject)s"),
                  "verify": _("A remediation report to verify from %(where)s: %(subject)s"),

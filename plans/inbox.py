@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position, Role
-from workflows.registry import FlowKind, QueueRule, TaskGroup, TaskView
+from workflows.registry import About, FlowKind, QueueRule, TaskGroup, TaskView
 
 from . import selectors
 from .flows import AssignmentFlow, PlanApprovalFlow
@@ -75,7 +75,10 @@ def _bulk_review_url(plan_id) -> str:
 
 FLOWS = (
     FlowKind(PlanApprovalFlow, describe_plan_task, related=("process__plan__issuing_unit",),
-             notice_titles=PLAN_NOTICES, search_paths=("process__plan__search_text",)),
+             notice_titles=PLAN_NOTICES, search_paths=("process__plan__search_text",),
+             about=About("plan", key="process__plan__id", title="process__plan__subject",
+                         number="process__plan__number"),
+             unit_path="process__plan__issuing_unit"),
     FlowKind(AssignmentFlow, describe_assignment_task,
              related=("process__assignment__plan__issuing_unit", "process__assignment__unit"),
              notice_titles=ASSIGNMENT_NOTICES,
@@ -85,7 +88,10 @@ FLOWS = (
              groups={"review": TaskGroup(key="process__assignment__plan_id",
                                          title="process__assignment__plan__subject",
                                          number="process__assignment__plan__number", url=_bulk_review_url)},
-             search_paths=("process__assignment__plan__search_text",)),
+             search_paths=("process__assignment__plan__search_text",),
+             about=About("plan", key="process__assignment__plan_id", title="process__assignment__plan__subject",
+                         number="process__assignment__plan__number"),
+             unit_path="process__assignment__unit"),
 )
 
 

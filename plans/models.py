@@ -9,7 +9,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from accounts.models import Department, Unit
 from core.models import NumberedDocument
-from core.text import fold, nfc
+from core.text import nfc
 
 
 class PlanKind(models.TextChoices):
@@ -60,7 +60,6 @@ class Plan(ConcurrentTransitionMixin, NumberedDocument):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    search_text = models.TextField(editable=False, blank=True)
     process = models.OneToOneField(
         "viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan",
         editable=False,
@@ -83,9 +82,6 @@ class Plan(ConcurrentTransitionMixin, NumberedDocument):
     def save(self, *args, **kwargs):
         self.subject = nfc(self.subject).strip()
         self.body = nfc(self.body)
-        self.search_text = fold(f"{self.number} {self.subject}")
-        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
 
     @property

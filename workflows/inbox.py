@@ -97,14 +97,78 @@ def task_groups(tasks, *, minimum: int = 2) -> list[GroupLine]:
     return sorted(lines, key=lambda line: (line.due is None, line.due or 0))
 
 
-def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "", page=None):
+# Above this many units among the tasks, the unit filter asks for a plan or an inspection first:
+# a list of 3,321 communes is no choice on a phone.
+UNIT_CHOICES_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+
+
+def about_choices(tasks) -> list[Choice]:
+    """The plans and inspections `tasks` are about: one query per registered flow that says."""
+    seen: dict[str, Choice] = {}
+    for kind in registry.flow_kinds():
+        about = kind.about
+        if about is None:
+            continue
+        rows = (tasks.filter(**{f"{about.key}__isnull": False}).order_by()
+                .values_list(about.key, about.title, about.number).distinct())
+        for pk, title, number in rows:
+            value = f"{about.kind}-{pk}"
+            seen.setdefault(value, Choice(value, f"{number} · {title}" if number else title))
+    return sorted(seen.values(), key=lambda choice: choice.label)
+
+
+def unit_choices(tasks) -> list[Choice] | None:
+    """The units `tasks` are done by or about, in the tree's order; None when there are too many
+    to choose from. One query per registered flow that names its unit."""
+    seen: dict[int, tuple[str, str]] = {}
+    for kind in registry.flow_kinds():
+        path = kind.unit_path
+        if not path:
+            continue
+        rows = (tasks.filter(**{f"{path}__isnull": False}).order_by()
+                .values_list(f"{path}__id", f"{path}__name", f"{path}__path").distinct()[:UNIT_CHOICES_MAX + 1])
+        seen.update((pk, (tree_path, name)) for pk, name, tree_path in rows)
+        if len(seen) > UNIT_CHOICES_MAX:
+            return None
+    return [Choice(str(pk), name) for pk, (_path, name) in sorted(seen.items(), key=lambda item: item[1])]
+
+
+def about_filter(value: str) -> Q:
+    """The tasks about the object named "<kind>-<id>", a value of about_choices."""
+    kind_name, _, pk = value.rpartition("-")
+    abouts = [kind.about for kind in registry.flow_kinds() if kind.about and kind.about.kind == kind_name]
+    match = Q(pk__in=[])
+    for about in abouts:
+        match |= Q(**{about.key: int(pk)})
+    return match
+
+
+def unit_filter(unit_id: int) -> Q:
+    match = Q(pk__in=[])
+    for kind in registry.flow_kinds():
+        if kind.unit_path:
+            match |= Q(**{f"{kind.unit_path}_id": unit_id})
+    return match
+
+
+def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "", about: str = "",
+               unit: int | None = None, page=None):
     """One page of the inbox, filtered, most urgent first; steps without a due moment last.
 
     `step` names one human step ("AssignmentFlow.review", registry.human_steps()), `overdue`
-    keeps tasks past their due moment, `q` searches
-    the words the flows registered (subject, number), ignoring case and diacritics.
+    keeps tasks past their due moment, `q` searches the words the flows registered (subject,
+    number), ignoring case and diacritics, `about` keeps the tasks of one plan or inspection
+    ("plan-12", about_choices) and `unit` those done by or about one unit (unit_choices).
+    The choices are those of the person's tasks: every plan, and the units of the chosen plan.
     """
     tasks = inbox_tasks(user)
+    choices = {"abouts": about_choices(tasks)}
     due = _due_moment()
     if due is not None:
         tasks = tasks.annotate(due_at=due)
@@ -119,6 +183,14 @@ def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "",
         for path in paths:
             match |= Q(**{f"{path}__contains": word})
         tasks = tasks.filter(match) if paths else tasks.none()
+    # Only a plan or inspection of the person's own tasks is a filter; anything else is ignored.
+    if about not in {choice.value for choice in choices["abouts"]}:
+        about = ""
+    if about:
+        tasks = tasks.filter(about_filter(about))
+    choices["units"] = unit_choices(tasks)
+    if unit is not None:
+        tasks = tasks.filter(unit_filter(unit))
     groups = task_groups(tasks)
     ordered = tasks.order_by(F("due_at").asc(nulls_last=True), "created", "pk") if due is not None else tasks
     current = Paginator(ordered, PAGE_SIZE).get_page(page)
@@ -127,4 +199,4 @@ def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "",
         view = registry.describe(task, now)
         if view is not None:
             rows.append({"task": task, "node": task.flow_task.name, "view": view})
-    return {"page": current, "rows": rows, "groups": groups}
+    return {"page": current, "rows": rows, "groups": groups, "about": about, **choices}

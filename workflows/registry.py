@@ -52,6 +52,19 @@ class TaskGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class About:
+    """The object a flow's tasks are about (a plan, an inspection), for the inbox's filter by it.
+
+    Flows about the same kind of object share `kind`: a plan's approval and its assignments are
+    both "plan", so choosing a plan keeps the tasks of both."""
+
+    kind: str  # "plan", "inspection": the filter's value is "<kind>-<id>"
+    key: str  # Task path of the object's id
+    title: str  # Task path of its subject
+    number: str  # Task path of its document number
+
+
+@dataclass(frozen=True, slots=True)
 class FlowKind:
     flow_class: type
     describe: Callable[[object, datetime.datetime], TaskView]  # (task, now) → its view
@@ -65,6 +78,9 @@ class FlowKind:
     groups: Mapping[str, TaskGroup] = field(default_factory=dict)
     # Task paths of the words a search matches (folded subject, number…).
     search_paths: tuple[str, ...] = ()
+    about: About | None = None
+    # Task path of the unit that acts, or is acted upon (a Unit foreign key): the filter by unit.
+    unit_path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
