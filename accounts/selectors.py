@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Position, Unit, User
 
@@ -20,6 +20,28 @@ def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
 
 def unit_children(unit: Unit) -> QuerySet[Unit]:
     return unit_subtree(unit, include_self=False).filter(depth=unit.depth + 1)
+
+
+def units_and_children(units) -> list[Unit]:
+    """`units` and the units right under each, in the tree's order, each once: one query."""
+    units = list(units)
+    if not units:
+        return []
+    condition = Q()
+    for unit in units:
+        condition |= Q(pk=unit.pk) | Q(path__startswith=unit.path, depth=unit.depth + 1)
+    return list(Unit.objects.filter(condition).select_related("level").order_by("path"))
+
+
+def unit_under(units, unit_id: str) -> Unit | None:
+    """The unit whose id is `unit_id` (as typed in an address) if it is one of `units` or lies
+    under one of them, else None."""
+    if not unit_id.isdigit() or len(unit_id) > 12:
+        return None
+    unit = Unit.objects.filter(pk=int(unit_id)).select_related("level").first()
+    if unit is None or not any(unit.path.startswith(own.path) for own in units):
+        return None
+    return unit
 
 
 def positions_active(user: User, *, on: datetime.date | None = None) -> QuerySet[Position]:

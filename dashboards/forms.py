@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import unit_under, units_and_children
 from core.forms import date_field
 
 
@@ -35,3 +36,36 @@ class OnTimeForm(forms.Form):
             start, end = end, start
         unit = next((u for u in self.units if u.pk == data.get("unit")), self.units[0] if self.units else None)
         return unit, start, end
+
+
+class UnitWorkForm(forms.Form):
+    """GET choices of a unit's work: one of the person's units or a unit under them, and a year.
+
+    The list offers the person's units and the units right under them; a unit deeper down (a
+    commune under a district) is reached by its id from another page (the units × plans matrix)
+    and kept if it lies under one of the person's units. Anything else falls back to their own.
+    """
+
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False)
+    year = forms.IntegerField(label=_("Completed work of the year"), min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own = list(units)
+        self.fields["year"].initial = timezone.localdate().year
+        offered = units_and_children(self.own)
+        chosen = self.data.get("unit", "") if self.is_bound else ""
+        deeper = unit_under(self.own, chosen)
+        if deeper is not None and deeper not in offered:
+            offered.append(deeper)
+        self.offered = offered
+        self.fields["unit"].choices = [(unit.pk, unit.name) for unit in offered]
+
+    def choice(self):
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+        unit = next((u for u in self.offered if u.pk == data.get("unit")), self.own[0] if self.own else None)
+        return unit, data.get("year") or timezone.localdate().year
+
