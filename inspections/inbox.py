@@ -4,12 +4,11 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from plans.selectors import STATUS_LABELS
 from workflows.registry import About, FlowKind, TaskView
 
 from .flows import InspectionDecisionFlow, InspectionTargetFlow, RemediationFlow
-
-OVERDUE = "overdue"  # the colour group of DESIGN.md §7 (CSS class st-overdue)
-OVERDUE_LABEL = _("Overdue")
+from .statuses import remediation_status, self_report_status
 
 
 def short(text: str) -> str:
@@ -17,8 +16,9 @@ def short(text: str) -> str:
     return Truncator(text).chars(150)
 
 
-def _overdue(late: bool) -> dict:
-    return {"status": OVERDUE, "status_label": OVERDUE_LABEL} if late else {}
+def _status(code: str) -> dict:
+    # The colours and labels of the plans' statuses (inspections.statuses judges by them).
+    return {"status": code, "status_label": STATUS_LABELS.get(code, "")} if code else {}
 
 
 def describe_decision_task(task, now) -> TaskView:
@@ -31,11 +31,12 @@ def describe_decision_task(task, now) -> TaskView:
 def describe_target_task(task, now) -> TaskView:
     target = task.process.inspection_target
     inspection = target.inspection
-    due = target.self_report_due if task.flow_task.name == "self_report" else None
+    reporting = task.flow_task.name == "self_report"
+    due = target.self_report_due if reporting else None
     return TaskView(what=task.flow_task.task_title, title=inspection.subject, subject=inspection.subject,
                     unit=target.name, number=inspection.decision_number, due=due,
                     url=reverse("inspections:target", args=[target.pk]),
-                    **_overdue(due is not None and due < now))
+                    **_status(self_report_status(target, now) if reporting else ""))
 
 
 def describe_remediation_task(task, now) -> TaskView:
@@ -46,7 +47,7 @@ def describe_remediation_task(task, now) -> TaskView:
                     unit=remediation.target.name, number=remediation.target.inspection.decision_number,
                     due=remediation.due if reporting else None,
                     url=reverse("inspections:remediation", args=[remediation.pk]),
-                    **_overdue(reporting and remediation.is_overdue(now)))
+                    **_status(remediation_status(remediation, now) if reporting else ""))
 
 
 def _about(inspection_path: str) -> About:
