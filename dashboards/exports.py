@@ -1,10 +1,8 @@
-"""The on-time table as an Excel sheet, headed in Vietnamese like the province's own tables."""
+"""The dashboards as Excel sheets, headed in Vietnamese like the province's own tables (core.sheets)."""
 
-import io
 import math
 
-import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from core import sheets
 
 from .ontime import late_weight
 
@@ -16,11 +14,8 @@ HEADERS = ("STT", "Mã", "Đơn vị", "Số việc đến hạn", "Hoàn thành
 NOTE = ("Hoàn thành: báo cáo đã được duyệt; đúng hạn hay trễ hạn tính theo thời điểm đơn vị gửi báo cáo được duyệt. "
         "Báo cáo chờ duyệt chưa tính vào tỷ lệ.")
 HEADER_ROW = 5
-RATE_COLUMNS = (9, 11)
 PERCENT = "0.00%"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+RATES = {9: PERCENT, 11: PERCENT}
 WIDTHS = {"A": 6, "B": 10, "C": 40, "D": 14, "E": 14, "F": 14, "G": 16, "H": 16, "I": 14, "J": 14, "K": 18}
 
 
@@ -30,44 +25,80 @@ def _fraction(rate):
 
 
 def on_time_xlsx(table, totals: dict, *, unit, start, end) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    sheet["A1"] = "TỶ LỆ BÁO CÁO ĐÚNG HẠN CỦA CÁC ĐƠN VỊ"
-    sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
+    book, sheet = sheets.workbook(SHEET)
+    sheets.title_row(sheet, "TỶ LỆ BÁO CÁO ĐÚNG HẠN CỦA CÁC ĐƠN VỊ", columns=len(HEADERS))
     sheet["A2"] = f"Đơn vị giao: {unit.name}"
     sheet["A3"] = f"Hạn báo cáo từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
-    sheet["A4"] = NOTE
-    sheet["A4"].font = Font(italic=True)
-    headers = [heading.format(weight=f"{late_weight():g}".replace(".", ",")) for heading in HEADERS]
-    for column, heading in enumerate(headers, start=1):
-        cell = sheet.cell(HEADER_ROW, column, heading)
-        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheets.note(sheet, 4, NOTE)
+    weight = f"{late_weight():g}".replace(".", ",")
+    sheets.header_row(sheet, HEADER_ROW, [heading.format(weight=weight) for heading in HEADERS])
     row = HEADER_ROW
     for number, unit_row in enumerate(table.itertuples(index=False), start=1):
         row += 1
-        _write(sheet, row, [number, unit_row.code, unit_row.name, int(unit_row.due), int(unit_row.on_time),
-                            int(unit_row.late), int(unit_row.overdue), int(unit_row.not_yet_due),
-                            _fraction(unit_row.rate), int(unit_row.awaiting_review), _fraction(unit_row.score)])
+        sheets.boxed_row(sheet, row, [
+            number, unit_row.code, unit_row.name, int(unit_row.due), int(unit_row.on_time), int(unit_row.late),
+            int(unit_row.overdue), int(unit_row.not_yet_due), _fraction(unit_row.rate),
+            int(unit_row.awaiting_review), _fraction(unit_row.score)], formats=RATES)
     row += 1
-    _write(sheet, row, [None, None, "Tổng cộng", totals["due"], totals["on_time"], totals["late"],
-                        totals["overdue"], totals["not_yet_due"], _fraction(totals["rate"]),
-                        totals["awaiting_review"], _fraction(totals["score"])], bold=True)
-    for column, width in WIDTHS.items():
-        sheet.column_dimensions[column].width = width
+    sheets.boxed_row(sheet, row, [
+        None, None, "Tổng cộng", totals["due"], totals["on_time"], totals["late"], totals["overdue"],
+        totals["not_yet_due"], _fraction(totals["rate"]), totals["awaiting_review"], _fraction(totals["score"])],
+        bold=True, formats=RATES)
+    sheets.column_widths(sheet, WIDTHS)
     sheet.freeze_panes = f"D{HEADER_ROW + 1}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return sheets.to_bytes(book)
 
 
-def _write(sheet, row, values, bold=False):
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row, column, value)
-        cell.border = BOX
-        if bold:
-            cell.font = Font(bold=True)
-    for column in RATE_COLUMNS:
-        sheet.cell(row, column).number_format = PERCENT
+# -- overdue now --------------------------------------------------------------------------------
+
+OVERDUE_SHEET, PLAN_SHEET = "Việc quá hạn", "Theo kế hoạch"
+OVERDUE_HEADERS = ("STT", "Mã đơn vị", "Đơn vị", "Số kế hoạch", "Trích yếu kế hoạch", "Bước", "Hạn",
+                   "Số ngày làm việc trễ")
+PLAN_HEADERS = ("STT", "Số kế hoạch", "Trích yếu kế hoạch", "Đơn vị giao", "Số việc quá hạn", "Số đơn vị được giao",
+                "Số ngày làm việc trễ nhiều nhất")
+STEPS = {"receipt": "Xác nhận đã nhận", "report": "Báo cáo kết quả"}
+DAYS_NOTE = "Số ngày trễ tính theo ngày làm việc: không kể thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết."
+OVERDUE_HEADER_ROW = 4
+OVERDUE_WIDTHS = {"A": 6, "B": 12, "C": 32, "D": 16, "E": 50, "F": 18, "G": 17, "H": 12}
+PLAN_WIDTHS = {"A": 6, "B": 16, "C": 50, "D": 32, "E": 12, "F": 12, "G": 14}
+# A real number in the total row, read as words: "12 việc quá hạn".
+COUNT = '0" việc quá hạn"'
+
+
+def overdue_xlsx(rows: list[dict], plans: list[dict], *, now) -> bytes:
+    """`rows` as dashboards.overdue.overdue_rows gives them, in the page's order; `plans` as
+    dashboards.overdue.plan_summary does."""
+    book, sheet = sheets.workbook(OVERDUE_SHEET)
+    _head(sheet, "DANH SÁCH VIỆC QUÁ HẠN", OVERDUE_HEADERS, now)
+    row = OVERDUE_HEADER_ROW
+    for number, entry in enumerate(rows, start=1):
+        row += 1
+        unit, plan = entry["assignment"].unit, entry["plan"]
+        sheets.boxed_row(sheet, row, [
+            number, unit.code, unit.name, plan.number or None, plan.subject, STEPS[entry["step"]],
+            sheets.local_moment(entry["due"]), entry["days_late"]], formats={7: sheets.DATETIME}, wrap=(3, 5))
+    sheets.boxed_row(sheet, row + 1, [None, "Tổng cộng", len(rows)], bold=True, formats={3: COUNT})
+    sheets.column_widths(sheet, OVERDUE_WIDTHS)
+    sheet.freeze_panes = f"A{OVERDUE_HEADER_ROW + 1}"
+
+    by_plan = book.create_sheet(PLAN_SHEET)
+    _head(by_plan, "VIỆC QUÁ HẠN THEO KẾ HOẠCH", PLAN_HEADERS, now)
+    row = OVERDUE_HEADER_ROW
+    for number, entry in enumerate(plans, start=1):
+        row += 1
+        plan = entry["plan"]
+        sheets.boxed_row(by_plan, row, [number, plan.number or None, plan.subject, plan.issuing_unit.name,
+                                        entry["overdue"], entry["total"], entry["worst"]], wrap=(3, 4))
+    sheets.boxed_row(by_plan, row + 1, [
+        None, "Tổng cộng", None, None, sum(p["overdue"] for p in plans), sum(p["total"] for p in plans),
+        max((p["worst"] for p in plans), default=None)], bold=True)
+    sheets.column_widths(by_plan, PLAN_WIDTHS)
+    by_plan.freeze_panes = f"A{OVERDUE_HEADER_ROW + 1}"
+    return sheets.to_bytes(book)
+
+
+def _head(sheet, title, headers, now):
+    sheets.title_row(sheet, title, columns=len(headers))
+    sheet["A2"] = sheets.taken_at(now)
+    sheets.note(sheet, 3, DAYS_NOTE)
+    sheets.header_row(sheet, OVERDUE_HEADER_ROW, headers)

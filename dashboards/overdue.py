@@ -47,3 +47,16 @@ def _missed(assignment, now) -> tuple[datetime.datetime, str]:
     if report_late or not assignment.receipt_due:
         return assignment.report_due, "report"
     return assignment.receipt_due, "receipt"
+
+
+def plan_summary(rows: list[dict], totals: dict[int, int]) -> list[dict]:
+    """Per plan of `rows`: its overdue rows, its assignments the person sees (`totals`, by plan id:
+    dashboards.selectors.assignment_counts) and the most days late; the most overdue plan first."""
+    by_plan: dict[int, dict] = {}
+    for row in rows:
+        entry = by_plan.setdefault(row["plan"].pk, {"plan": row["plan"], "overdue": 0, "worst": 0})
+        entry["overdue"] += 1
+        entry["worst"] = max(entry["worst"], row["days_late"])
+    for pk, entry in by_plan.items():
+        entry["total"] = totals.get(pk, entry["overdue"])
+    return sorted(by_plan.values(), key=lambda p: (-p["overdue"], -p["worst"], p["plan"].pk))

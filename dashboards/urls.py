@@ -5,6 +5,7 @@ from . import views, views_matrix
 app_name = "dashboards"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("qua-han.xlsx", views.overview_xlsx_download, name="overview-xlsx"),
     path("dung-han/", views.on_time, name="on-time"),
     path("dung-han.xlsx", views.on_time_xlsx_download, name="on-time-xlsx"),
     path("ma-tran/", views_matrix.units_by_plans, name="matrix"),

@@ -12,12 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.files import file_response
 from core.vi_format import vi_percent
 
 from . import ontime, selectors
-from .exports import on_time_xlsx
+from .exports import on_time_xlsx, overdue_xlsx
 from .forms import OnTimeForm
-from .overdue import overdue_rows
+from .overdue import overdue_rows, plan_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The stacked bar of a unit: the four groups of DESIGN.md §7, and the reports awaiting review.
@@ -97,3 +98,15 @@ def on_time_xlsx_download(request):
     filename = f"ty-le-dung-han-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     return HttpResponse(content, content_type=XLSX, headers={
         "Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)})
+
+
+# -- overdue now, as an Excel file ----------------------------------------------------------------
+
+@login_required
+def overview_xlsx_download(request):
+    """The rows of the overview page, from the same selector in the same order, and its per-plan counts."""
+    now = timezone.now()
+    rows = overdue_rows(selectors.overdue_assignments(request.user, now), now)
+    plans = plan_summary(rows, selectors.assignment_counts(request.user, {row["plan"].pk for row in rows}))
+    local = timezone.localtime(now)
+    return file_response(overdue_xlsx(rows, plans, now=now), f"qua-han-{local:%Y%m%d-%H%M}.xlsx", XLSX)

@@ -8,6 +8,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.programme_list, name="programmes"),
     path("tong-hop/", views.dashboard, name="dashboard"),
+    path("tong-hop.xlsx", views.dashboard_xlsx_download, name="dashboard-xlsx"),
     path("chuong-trinh/<int:pk>/", views.programme_detail, name="programme"),
     path("chuong-trinh/<int:pk>/them/", views.inspection_create, name="inspection-create"),
     path("<int:pk>/", views.inspection_detail, name="inspection"),

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
 from core.errors import ActionForbidden
+from core.files import XLSX, file_response
 from core.ui import action_forms, back, forbidden, perform_or_forbid
 from core.ui import history_rows as timeline
 
-from . import selectors, services, view_selectors
+from . import exports, selectors, services, view_selectors
 from .forms import DashboardForm, InspectionForm, ProgrammeForm, YearFilterForm, rename_service_errors
 from .models import FindingCategory, InspectionState, Programme, Severity
 
@@ -204,23 +205,43 @@ def inspection_action(request, pk, action):
 
 @login_required
 def dashboard(request):
-    user = request.user
-    units = list(Unit.objects.filter(pk__in=selectors.issuer_unit_ids(user)).order_by("path"))
+    context = _dashboard_choice(request)
+    unit, year = context["unit"], context["year"]
+    if unit is not None:
+        data = selectors.dashboard(request.user, unit=unit, year=year)
+        context.update(_state_bars(data["by_state"]))
+        context.update(_finding_table(data["findings"]))
+        context["overdue"] = data["overdue_remediations"]
+        context["summary"] = _year_summary(unit, year)
+    return render(request, "inspections/dashboard.html", context)
+
+
+@login_required
+def dashboard_xlsx_download(request):
+    """The page's figures for the same unit and year, as a workbook (inspections.exports)."""
+    choice = _dashboard_choice(request)
+    unit, year = choice["unit"], choice["year"]
+    if unit is None:
+        raise Http404("the person inspects on behalf of no unit")
+    data = selectors.dashboard(request.user, unit=unit, year=year)
+    content = exports.dashboard_xlsx(
+        unit=unit, year=year, summary=_year_summary(unit, year), now=timezone.now(),
+        **_state_bars(data["by_state"]), **_finding_table(data["findings"]), overdue=data["overdue_remediations"])
+    return file_response(content, f"tong-hop-kiem-tra-{year}.xlsx", XLSX)
+
+
+def _dashboard_choice(request) -> dict:
+    """The issuing unit and year of the dashboard, page and download alike: the units the person
+    inspects for, the one asked for among them (else the first), the year asked for (else the last
+    with a programme)."""
+    units = list(Unit.objects.filter(pk__in=selectors.issuer_unit_ids(request.user)).order_by("path"))
     form = DashboardForm(request.GET or None, units=units)
     chosen = {}
     if form.is_bound:
         form.is_valid()  # a value that does not parse is left out of cleaned_data: its default is used
         chosen = form.cleaned_data
     unit = next((u for u in units if u.pk == chosen.get("unit")), units[0] if units else None)
-    year = chosen.get("year") or _latest_programme_year(unit)
-    context = {"form": form, "units": units, "unit": unit, "year": year}
-    if unit is not None:
-        data = selectors.dashboard(user, unit=unit, year=year)
-        context.update(_state_bars(data["by_state"]))
-        context.update(_finding_table(data["findings"]))
-        context["overdue"] = data["overdue_remediations"]
-        context["summary"] = _year_summary(unit, year)
-    return render(request, "inspections/dashboard.html", context)
+    return {"form": form, "units": units, "unit": unit, "year": chosen.get("year") or _latest_programme_year(unit)}
 
 
 def _latest_programme_year(unit) -> int:
