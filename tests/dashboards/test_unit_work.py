@@ -121,3 +121,14 @@ def test_the_page_costs_the_same_queries_with_ten_items_or_none(client, people, 
     _, with_work = _page(client, people.muong_ang_officer, year=2025)
     _, without = _page(client, people.tuan_giao_officer, year=2025)
     assert with_work == without
+
+
+def test_the_matrix_leads_from_a_units_row_to_its_work(client, people, work):
+    t = people.tree
+    client.force_login(people.province_officer)
+    with time_machine.travel(READ, tick=False):
+        matrix = html(client.get(reverse("dashboards:matrix"), {"date_from": "01/01/2025", "date_to": "31/12/2025"}))
+    link = f'{reverse("dashboards:unit-work")}?unit={t.muong_ang.pk}'
+    assert link in matrix
+    body, _ = _page(client, people.province_officer, year=2025, unit=t.muong_ang.pk)
+    assert f'data-unit="{t.muong_ang.pk}"' in body and "Kế hoạch thử overdue" in body
