@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_matrix
+from . import views, views_matrix, views_work
 
 app_name = "dashboards"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("dung-han/", views.on_time, name="on-time"),
     path("dung-han.xlsx", views.on_time_xlsx_download, name="on-time-xlsx"),
     path("ma-tran/", views_matrix.units_by_plans, name="matrix"),
+    path("don-vi/", views_work.unit_work_page, name="unit-work"),
 ]
