@@ -7,38 +7,16 @@ report due Friday 27/11 at 17:00 and still missing on Wednesday 02/12 is 3 days 
 
 import datetime
 
-from django.utils import timezone
-
-from workflows.calendar import WorkingCalendar
-
-
-def working_days_counter(first: datetime.date, last: datetime.date):
-    """`late(day)` → working days after `day` up to `last`, for any day from `first` on.
-
-    One calendar query for the whole span, and one pass over it: an overview of thousands of
-    overdue rows costs what one row does (workflows.calendar.working_days_between reads the
-    exceptions again on each call).
-    """
-    calendar = WorkingCalendar(first, last)
-    after: dict[datetime.date, int] = {}  # day → working days after it, up to `last`
-    count, day = 0, last
-    while day >= first:
-        after[day] = count
-        count += calendar.is_working_day(day)
-        day -= datetime.timedelta(days=1)
-    return lambda day: after.get(day, 0)
+from workflows.calendar import days_late
 
 
 def overdue_rows(assignments, now: datetime.datetime) -> list[dict]:
     """The overdue assignments with the deadline they missed and the working days since."""
     assignments = list(assignments)
     missed = [_missed(a, now) for a in assignments]
-    today = timezone.localdate(now)
-    days = [timezone.localdate(due) for due, _step in missed]
-    late = working_days_counter(min(days, default=today), today)
-    # Late the same evening, or over a weekend, is still one day late.
-    return [{"assignment": a, "plan": a.plan, "due": due, "step": step, "days_late": max(late(day), 1)}
-            for a, (due, step), day in zip(assignments, missed, days, strict=True)]
+    late = days_late([due for due, _step in missed], now)
+    return [{"assignment": a, "plan": a.plan, "due": due, "step": step, "days_late": days}
+            for a, (due, step), days in zip(assignments, missed, late, strict=True)]
 
 
 def _missed(assignment, now) -> tuple[datetime.datetime, str]:

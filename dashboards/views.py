@@ -31,17 +31,11 @@ SEGMENTS = ("on_time", "late", "awaiting_review", "not_yet_due", "overdue")
 def overview(request):
     now = timezone.now()
     rows = overdue_rows(selectors.overdue_assignments(request.user, now), now)
-    by_unit, by_plan = {}, {}
+    by_unit = {}
     for row in rows:
         unit = row["assignment"].unit
         by_unit.setdefault(unit.pk, {"unit": unit, "rows": []})["rows"].append(row)
-        plan_entry = by_plan.setdefault(row["plan"].pk, {"plan": row["plan"], "overdue": 0, "worst": 0})
-        plan_entry["overdue"] += 1
-        plan_entry["worst"] = max(plan_entry["worst"], row["days_late"])
-    totals = selectors.assignment_counts(request.user, by_plan)
-    plans = sorted(by_plan.values(), key=lambda p: (-p["overdue"], -p["worst"], p["plan"].pk))
-    for entry in plans:
-        entry["total"] = totals.get(entry["plan"].pk, entry["overdue"])
+    plans = plan_summary(rows, selectors.assignment_counts(request.user, {row["plan"].pk for row in rows}))
     return render(request, "dashboards/overview.html", {
         "now": now, "units": list(by_unit.values()), "plans": plans, "overdue_total": len(rows),
     })

@@ -7,11 +7,11 @@ Labels are the page's own choices read in Vietnamese, so the file says what the 
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl.styles import Alignment
 
 from core import sheets
-from workflows.calendar import WorkingCalendar
+from workflows.calendar import days_late
 
 SUMMARY_SHEET, OVERDUE_SHEET = "Tổng hợp", "Khắc phục quá hạn"
 UNRATED = "Không xếp mức độ"
@@ -86,14 +86,3 @@ def _overdue(sheet, unit, year, now, remediations):
                      formats={3: '0" kiến nghị quá hạn"'})
     sheets.column_widths(sheet, OVERDUE_WIDTHS)
     sheet.freeze_panes = f"A{OVERDUE_HEADER_ROW + 1}"
-
-
-def days_late(dues, now: datetime.datetime) -> list[int]:
-    """Working days from each due moment's day to today, as the overdue dashboard counts them:
-    a day late the same evening or over a weekend is still one. One calendar query for them all."""
-    today = timezone.localdate(now)
-    days = [timezone.localdate(due) for due in dues]
-    calendar = WorkingCalendar(min(days, default=today), today)
-    one = datetime.timedelta(days=1)
-    return [max(sum(calendar.is_working_day(day + one * i) for i in range(1, (today - day).days + 1)), 1)
-            for day in days]

@@ -62,3 +62,29 @@ def deadline_after(moment: datetime.datetime, n: int) -> datetime.datetime:
     local = timezone.localtime(moment)
     day = add_working_days(local.date(), n)
     return timezone.make_aware(datetime.datetime.combine(day, settings.WORKDAY_ENDS_AT))
+
+
+def working_days_counter(first: datetime.date, last: datetime.date):
+    """`late(day)` → working days after `day` up to `last`, for any day from `first` on.
+
+    One calendar query for the whole span, and one pass over it: a list of thousands of overdue
+    rows costs what one row does (working_days_between reads the exceptions again on each call).
+    """
+    calendar = WorkingCalendar(first, last)
+    after: dict[datetime.date, int] = {}  # day → working days after it, up to `last`
+    count, day = 0, last
+    while day >= first:
+        after[day] = count
+        count += calendar.is_working_day(day)
+        day -= datetime.timedelta(days=1)
+    return lambda day: after.get(day, 0)
+
+
+def days_late(dues, now: datetime.datetime) -> list[int]:
+    """The working days each of `dues` (past moments) is late by today: a report due Friday 27/11
+    at 17:00 and still missing on Wednesday 02/12 is 3 days late, not 5. Late the same evening,
+    or over a weekend, is still one day late. One calendar query for them all."""
+    today = timezone.localdate(now)
+    days = [timezone.localdate(due) for due in dues]
+    late = working_days_counter(min(days, default=today), today)
+    return [max(late(day), 1) for day in days]

@@ -12,11 +12,11 @@ import time_machine
 from django.urls import reverse
 
 from dashboards import ontime
-from dashboards.overdue import working_days_counter
 from plans import services
 from tests.helpers import at
 from tests.plans.helpers import assignment_of, issued_plan
 from tests.plans.test_statuses import READ, four_groups_plan
+from workflows.calendar import working_days_counter
 from workflows.models import CalendarException
 
 pytestmark = pytest.mark.django_db
