@@ -6,7 +6,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import ConfigError, env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("APP_VAR_DIR", str(BASE_DIR / "var")))
@@ -26,12 +26,16 @@ INSTALLED_APPS = [
     "core.staticfiles.StaticFiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
     "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
@@ -49,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -56,8 +62,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -107,8 +119,10 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # full_name: Vietnamese names live there, not in first_name/last_name.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "full_name", "email"]}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -119,7 +133,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 # Ours first (makemessages writes there); then translations of third-party strings that ship no vi.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vendor_locale" / "viewflow"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vendor_locale" / "viewflow", BASE_DIR / "vendor_locale" / "django"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -146,8 +160,9 @@ DEMO_DATA_DIR = BASE_DIR / "demo_data"
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that DRF answers a missing or bad credential with 401 + WWW-Authenticate: Token.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -238,3 +253,149 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 WORKDAY_ENDS_AT = datetime.time(17, 0)
 # On-time score (DESIGN.md §7): (on time + weight × late) ÷ judged work; dashboards.ontime.
 ON_TIME_LATE_WEIGHT = 0.7
+
+# --- Sessions, API tokens and headers (issue 12) ---
+# A session ends after 30 minutes without a request and 12 hours after the login, whichever
+# comes first (core.middleware.SessionTimeoutMiddleware, which also tells the person why).
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
+SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
+# Django's own expiry as the backstop: neither the cookie nor the stored session outlives the
+# absolute limit. It is not the idle limit itself, because an expired row can no longer say
+# "your session ended" on the login page.
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+
+# API tokens (django-rest-knox): stored as digests, shown once, expiring, never extended by use.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": env_int("API_TOKEN_LIMIT_PER_USER", 5),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# Content-Security-Policy (django-csp): no inline script, style or handler anywhere; the
+# Swagger UI page relaxes style-src for itself only (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Nothing here uses the camera, the microphone, the position or payments: refuse them all.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "hid", "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    )
+}
+
+# --- Work that survives faults (issue 12) ---
+# The SMTP backend's socket timeout, in seconds: a mail server that accepts the connection and
+# never answers fails the send after this long instead of holding a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+# notifications.emails claims at most EMAIL_CLAIM_BATCH rows at a time and holds them for the
+# lease; a claim older than that belongs to a sender that died (SIGKILL, OOM, power) and is taken
+# again by the next send or by the sweep below. It must outlast a whole batch sent at the
+# timeout's pace, or a live sender's rows could be taken and sent twice.
+EMAIL_CLAIM_BATCH = env_int("EMAIL_CLAIM_BATCH", 20)
+EMAIL_CLAIM_LEASE = datetime.timedelta(seconds=env_int("EMAIL_CLAIM_LEASE", 600))
+if EMAIL_CLAIM_BATCH < 1 or EMAIL_CLAIM_LEASE.total_seconds() <= EMAIL_TIMEOUT * EMAIL_CLAIM_BATCH:
+    raise ConfigError(
+        f"Environment variable EMAIL_CLAIM_LEASE={EMAIL_CLAIM_LEASE.total_seconds():g} must be longer than "
+        f"EMAIL_TIMEOUT={EMAIL_TIMEOUT} × EMAIL_CLAIM_BATCH={EMAIL_CLAIM_BATCH} seconds (and the batch at least 1)."
+    )
+CELERY_BEAT_SCHEDULE["notifications-email-sweep"] = {
+    # E-mails whose task was never queued (broker down), ran out of retries, or died holding the
+    # claim; sent once like any other (notifications.emails.unsent_emails_send).
+    "task": "notifications.tasks.send_unsent_emails",
+    "schedule": crontab(minute="*/5"),
+}
+
+# --- Login: lockout, passwords, two-factor (issue 12) ---
+# django-axes. Every setting we rely on is written out, so an upgrade that changes a default
+# changes nothing here. Five failures for one account from one address lock that pair (not the
+# whole account: a guesser elsewhere cannot lock the real officer out of their own office).
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_LOCK_OUT_AT_FAILURE = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+# Guessing on during the lockout starts the 30 minutes again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A successful login (password step) forgets earlier typos; wrong 2FA codes are counted too
+# (accounts.views_login.verify), and django-otp's own throttling grows with each wrong code.
+AXES_RESET_ON_SUCCESS = True
+AXES_USE_ATTEMPT_EXPIRATION = False
+AXES_ONLY_ADMIN_SITE = False
+AXES_NEVER_LOCKOUT_GET = False
+AXES_NEVER_LOCKOUT_WHITELIST = False
+AXES_ONLY_WHITELIST = False
+AXES_IP_WHITELIST = None
+AXES_IP_BLACKLIST = None
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_PASSWORD_FORM_FIELD = "password"
+AXES_USERNAME_CALLABLE = None
+AXES_WHITELIST_CALLABLE = None
+AXES_LOCKOUT_CALLABLE = None
+AXES_LOCKOUT_URL = None
+# Our page in the site's layout, in Vietnamese (axes ships no Vietnamese), HTTP 429.
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Admin > Axes: "Access attempts" lists locks (delete a row to unlock at once), "Access failures"
+# keeps every failed attempt, "Access logs" the successful logins and logouts.
+AXES_ENABLE_ADMIN = True
+AXES_DISABLE_ACCESS_LOG = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 1000
+AXES_VERBOSE = True
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+# The client address: REMOTE_ADDR unless the deployment sits behind a proxy that sets a header it
+# controls (then e.g. AXES_IP_HEADERS=HTTP_X_FORWARDED_FOR and AXES_PROXY_COUNT=1).
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("AXES_IP_HEADERS", ["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+
+# Two-factor (django-otp, TOTP + recovery codes): who must have it is accounts.two_factor
+# .two_factor_required; this switch turns the requirement on (an enrolled user is always asked).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Kế hoạch & Kiểm tra"
+# Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, …).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Failed logins, lockouts (axes) and two-factor enrolments and resets reach the log at INFO.
+LOGGING.setdefault("loggers", {}).update({
+    # Levels only: the records go on to the root's console handler (and to pytest's caplog).
+    "axes": {"level": "INFO"},
+    "accounts": {"level": "INFO"},
+})
+
+# --- Tamper-evident audit (issue 12) ---------------------------------------------------------
+# Two PostgreSQL roles (docs/security.md, "Audit and database roles"): DATABASE_URL is the app's
+# runtime role, which may only SELECT and INSERT audit rows (`manage.py db_roles`); the optional
+# DATABASE_OWNER_URL is the owner of the tables, for `migrate --database owner`, `db_roles` and
+# `audit_purge`. The same database, so tests mirror it instead of creating a second one.
+if env_str("DATABASE_OWNER_URL", ""):
+    DATABASES["owner"] = env_database("DATABASE_OWNER_URL", "")
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
+# How long audit rows are kept before `audit_purge` may delete them; a state body keeps a year at least.
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 24)
+if AUDIT_RETENTION_MONTHS < 12:
+    raise ConfigError(f"Environment variable AUDIT_RETENTION_MONTHS={AUDIT_RETENTION_MONTHS} is below 12 months.")
+
+# --- Safe parsing of uploaded files, backup (issue 12) ---
+# Every uploaded .xlsx/.docx is judged by its ZIP directory before it is parsed or stored
+# (core.ooxml): at most this many bytes once inflated, in all parts together.
+OOXML_MAX_INFLATED_BYTES = env_int("OOXML_MAX_INFLATED_BYTES", 50 * 1024 * 1024)
+if OOXML_MAX_INFLATED_BYTES < 1024 * 1024:
+    raise ConfigError(f"Environment variable OOXML_MAX_INFLATED_BYTES={OOXML_MAX_INFLATED_BYTES} is below 1 MB.")
+# Where `manage.py backup` writes its archive when no --output is given.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))

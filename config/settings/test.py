@@ -14,3 +14,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two-factor is not demanded of the suite's force_login'd leaders and form logins;
+# tests/accounts/test_two_factor*.py turn it on with override_settings and go through it for real.
+TWO_FACTOR_REQUIRED = False
