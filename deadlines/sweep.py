@@ -125,4 +125,5 @@ def _send(notifications):
     if ids:
         from notifications.tasks import notifications_email
 
-        transaction.on_commit(lambda: notifications_email.delay(ids))
+        # robust: if the broker is gone, the e-mail sweep of notifications sends them later.
+        transaction.on_commit(lambda: notifications_email.delay(ids), robust=True)

@@ -32,6 +32,10 @@ class Notification(models.Model):
                                        related_name="+", verbose_name=_("on behalf of"))
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The e-mail copy (notifications.emails): claimed_at is a sender's lease on the row, taken
+    # again once older than settings.EMAIL_CLAIM_LEASE; emailed_at is set when the mail server
+    # has accepted the message, and only then.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -42,6 +46,9 @@ class Notification(models.Model):
             # The header's unread count and the person's list.
             models.Index(fields=["recipient", "created_at"], name="notification_recipient"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The e-mail sweep's range: the last day's rows not yet e-mailed, without reading
+            # the ones already sent (nearly all of them).
+            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unemailed"),
         ]
 
     def __str__(self):

@@ -44,7 +44,9 @@ def notify_each(*, kind: str, messages: Iterable[Message]) -> list[Notification]
     if ids:
         from .tasks import notifications_email
 
-        transaction.on_commit(lambda: notifications_email.delay(ids))
+        # robust: a broker that is down must not fail the request whose work is committed; the
+        # failure is logged and notifications.tasks.send_unsent_emails sends these later.
+        transaction.on_commit(lambda: notifications_email.delay(ids), robust=True)
     return rows
 
 

@@ -12,6 +12,13 @@ def notifications_email(ids):
 
 
 @shared_task
+def send_unsent_emails():
+    """Beat, every 5 minutes (settings.CELERY_BEAT_SCHEDULE): what no task sent. No retry of its
+    own: the next run is the retry."""
+    return emails.unsent_emails_send()
+
+
+@shared_task
 def send_daily_digests():
     """Beat, 07:00 (settings.CELERY_BEAT_SCHEDULE)."""
     return emails.daily_digests_send()
