@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from . import services
+from . import services, two_factor
 from .models import Delegation, Department, Position, Unit, UnitLevel, User
 
 
@@ -21,6 +21,16 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     inlines = [PositionInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.two_factor_reset(user=user, by=request.user)
+            # Also in the user's admin history, next to who did it and when.
+            self.log_change(request, user, str(_("Two-factor authentication reset.")))
+        self.message_user(request, _("Two-factor authentication was reset for %(count)d user(s): they set it up "
+                                     "again at their next login.") % {"count": len(queryset)})
 
 
 @admin.register(UnitLevel)

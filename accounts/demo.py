@@ -6,12 +6,19 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .loading import read_units_csv, units_load
 from .models import Department, Position, Role, Unit, UnitLevel, User
 from .services import positions_sync_groups, role_groups_grant_missing
+from .two_factor import REQUIRED_ROLES
 
 PROVINCE_CODE = "TDDB"
+# The demo's one authenticator secret, printed by seed_demo and written in README: every demo
+# account that must use two-factor gets an app device with it, so a tester adds ONE entry to an
+# authenticator app. It is public, so it exists only here, never outside the demo seed.
+DEMO_TOTP_SECRET = "NNSW Q33B MNUC 2ZDF NVXS 2MTG MEWW WZLZ"  # base32 of b"kehoach-demo-2fa-key"
+DEMO_TOTP_KEY = b"kehoach-demo-2fa-key".hex()
 LEVEL_NAMES = {
     "province": ("Cấp tỉnh", 1),
     "district": ("Cấp huyện và tương đương", 2),
@@ -68,11 +75,13 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
     # One hash for all: every demo account shares the printed password, and 40 key
     # derivations would take ten seconds.
     password_hash = make_password(password)
+    users_by_name = {}
     for account in accounts:
         user = users.get(account.username) or User(username=account.username)
         user.full_name = account.full_name
         user.password = password_hash
         user.save()
+        users_by_name[account.username] = user
         Position.objects.get_or_create(
             user=user,
             unit=units[account.unit_code],
@@ -85,6 +94,17 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
     admin.is_staff = admin.is_superuser = True
     admin.password = password_hash
     admin.save()
+    _demo_two_factor([users_by_name[a.username] for a in accounts if a.role in REQUIRED_ROLES] + [admin])
     positions_sync_groups()
     role_groups_grant_missing()
     return accounts
+
+
+def _demo_two_factor(users) -> None:
+    """The demo app device for each account that must use two-factor and has no app yet (a
+    tester who enrolled their own phone keeps it)."""
+    enrolled = set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))
+    TOTPDevice.objects.bulk_create([
+        TOTPDevice(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
+        for user in users if user.pk not in enrolled
+    ])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .models import Delegation, Position, User
 
 
@@ -37,7 +37,11 @@ def _may_delegate(user) -> bool:
 def home(request):
     positions = selectors.positions_active(request.user)
     today = timezone.localdate()
-    context = {"positions": positions, "delegations": _delegations_of(request.user, today)}
+    context = {
+        "positions": positions,
+        "delegations": _delegations_of(request.user, today),
+        "two_factor_on": two_factor.has_two_factor(request.user),
+    }
     if _may_delegate(request.user):
         context["delegation_form"] = DelegationForm(user=request.user, initial={"starts_on": today, "ends_on": today})
     return render(request, "accounts/home.html", context)

@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,9 @@ def test_the_api_refuses_anonymous_callers(people):
 
 
 def test_token_authentication(people):
-    token = Token.objects.create(user=people.tuan_giao_officer)
+    _row, token = AuthToken.objects.create(user=people.tuan_giao_officer)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/me/").json()["username"] == "hdtg.canbo"
 
 

@@ -2,10 +2,12 @@ import os
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from accounts.demo import demo_seed
+from accounts.demo import DEMO_TOTP_SECRET, demo_seed
 from demo.overdue import demo_overdue_seed
 from inspections.demo import demo_inspections_seed
 from obligations.demo import demo_obligations_seed
@@ -38,6 +40,17 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Each district-level unit: <code>.canbo and <code>.bithu, e.g. hdma.canbo, hdtg.bithu")
         )
+        self.stdout.write(
+            _("Two-factor: admin, lanhdao, vanthu, ubkt.chunhiem and every <code>.bithu are asked for a code after "
+              "the password. Add this key once to an authenticator app (time-based, 6 digits): %(secret)s")
+            % {"secret": DEMO_TOTP_SECRET}
+        )
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            # Not refused: a test or a quick local run may pick a short one on purpose.
+            self.stderr.write(_("Warning: this password would not be accepted for a real account: %(reasons)s")
+                              % {"reasons": " ".join(error.messages)})
 
     def _kept_password(self) -> str:
         # Kept so that restarting the demo does not change the logins people already wrote down.
