@@ -3,16 +3,29 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import hashchain
 from .text import fold
 
 
+class TransitionLogQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Every insert path extends the hash chain (apply_in_bulk, benches, tests), not only save().
+        objs = list(objs)
+        using = self.db
+        with transaction.atomic(using=using):
+            hashchain.lock_chain(using)
+            hashchain.seal(objs, using)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class TransitionLog(models.Model):
-    """One state change of any object: who, when, from, to, and the comment. Append-only."""
+    """One state change of any object, or an edit of its content (`changes`): who, when, from, to,
+    and the comment. Append-only, and a link of the audit hash chain (core.hashchain, core.audit)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -30,6 +43,13 @@ class TransitionLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("on behalf of"),
     )
+    # An edit's fields, {"field": [before, after]}; None for a state change.
+    changes = models.JSONField(_("changes"), null=True, blank=True)
+    # sha256 of prev_hash + this row's canonical content (core.hashchain.content_of).
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects = TransitionLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -44,10 +64,33 @@ class TransitionLog(models.Model):
     def save(self, *args, **kwargs):
         if self.pk:
             raise ValueError("History is append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # A plain save(), not bulk_create: receivers of post_save (notifications) must still run.
+        with transaction.atomic(using=using):
+            hashchain.lock_chain(using)
+            hashchain.seal([self], using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("History is append-only")
+
+
+class AuditAnchor(models.Model):
+    """Where the audit chain starts after `audit_purge` removed its oldest rows: the hash of the
+    last row removed, which the first remaining row's prev_hash must equal."""
+
+    last_purged_pk = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    cutoff = models.DateTimeField()
+    deleted = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit purge anchor")
+        verbose_name_plural = _("audit purge anchors")
+
+    def __str__(self):
+        return f"≤ {self.last_purged_pk}: {self.hash[:12]}"
 
 
 class DocumentSequence(models.Model):

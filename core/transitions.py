@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_fsm import can_proceed
 
+from .audit import EDIT_ACTIONS
 from .errors import TransitionNotAllowed
 from .models import TransitionLog
 
@@ -18,8 +19,11 @@ def register_delegation(resolver) -> None:
 
 
 def history_of(obj):
+    """The state changes of `obj`. Edits of its content are audit rows too (core.audit), but the
+    history timeline, the API's history and the rules reading it ("the last return") are about states."""
     return (
         TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .exclude(transition__in=EDIT_ACTIONS)
         .select_related("by", "on_behalf_of")
         .order_by("at", "pk")
     )

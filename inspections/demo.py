@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.demo import PROVINCE_CODE
 from accounts.models import Department, Unit, User
+from core import audit
 from core.models import TransitionLog
 from core.text import nfc
 from plans.models import Plan
@@ -158,6 +159,10 @@ def _backdate(inspection: Inspection) -> None:
         setattr(rows[models_by_name[name], pk], field, timezone.make_aware(moment))
     for (model, pk), row in rows.items():
         model.objects.filter(pk=pk).update(**{f: getattr(row, f) for f in fields[model]})
+    # The history rows' moments are hashed: link the chain again from the first one moved.
+    moved = [pk for model, pk in rows if model is TransitionLog]
+    if moved:
+        audit.rechain(since_pk=min(moved))
 
 
 def _decision(programme, subject, *, by, team, kind, starts_on, ends_on, self_report_due, units=(),

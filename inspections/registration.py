@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import register_owner
+from core.audit import register_subject
 from deadlines.steps import register_step
 from notifications.models import NotificationKind
 from notifications.registry import Authored, register_transition_notices
@@ -13,7 +14,14 @@ from workflows.registry import register_flow
 
 from . import deadline_steps, inbox
 from .models import Conclusion, Finding, Inspection, InspectionTarget, Remediation, RemediationReport
-from .selectors import findings_visible_to, remediation_reports_visible_to, targets_visible_to
+from .selectors import (
+    conclusions_visible_to,
+    findings_visible_to,
+    inspections_visible_to,
+    remediation_reports_visible_to,
+    remediations_visible_to,
+    targets_visible_to,
+)
 
 
 def _inspection_author(inspection) -> Authored:
@@ -53,3 +61,8 @@ def register() -> None:
     register_owner(Finding, findings_visible_to)
     register_owner(InspectionTarget, targets_visible_to)
     register_owner(RemediationReport, remediation_reports_visible_to)
+    # Who may export an object's audit trail: whoever sees the object (core.audit_views).
+    for model, visible_to in ((Inspection, inspections_visible_to), (InspectionTarget, targets_visible_to),
+                              (Finding, findings_visible_to), (Conclusion, conclusions_visible_to),
+                              (Remediation, remediations_visible_to)):
+        register_subject(model, visible_to)

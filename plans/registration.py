@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import register_owner
+from core.audit import register_subject
 from deadlines.steps import register_step
 from notifications.models import NotificationKind
 from notifications.registry import Authored, register_task_notice_recipients, register_transition_notices
@@ -14,7 +15,8 @@ from workflows.registry import register_flow, register_queue_rule
 from . import deadline_steps, inbox
 from .flows import AssignmentFlow
 from .models import Assignment, Plan, Report
-from .selectors import plans_visible_to, reports_visible_to
+from .screens import TRANSITION_LABELS
+from .selectors import assignments_visible_to, plans_visible_to, reports_visible_to
 
 
 def _plan_author(plan) -> Authored:
@@ -49,3 +51,7 @@ def register() -> None:
     # Whoever sees a plan or a report sees its files; nobody else does.
     register_owner(Plan, plans_visible_to)
     register_owner(Report, reports_visible_to)
+    # Who may export an object's audit trail: whoever sees the object (core.audit_views).
+    register_subject(Plan, plans_visible_to, TRANSITION_LABELS)
+    register_subject(Assignment, assignments_visible_to, TRANSITION_LABELS)
+    register_subject(Report, reports_visible_to)

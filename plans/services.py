@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import attachments, rules, transitions
+from core import attachments, audit, rules, transitions
 from core.numbering import number_next
 from deadlines.policy import receipt_due_from, review_due_from
 from workflows import engine
@@ -102,6 +102,7 @@ def plan_update(*, plan: Plan, by, recipients=None, files=(), **fields) -> Plan:
         _require("edit", by, plan)
         if plan.state != PlanState.DRAFT:
             raise ValidationError(_("Only a draft can be edited."))
+        before = _plan_contents(plan)
         for name, value in fields.items():
             if name in EDITABLE_FIELDS:
                 setattr(plan, name, value)
@@ -111,7 +112,14 @@ def plan_update(*, plan: Plan, by, recipients=None, files=(), **fields) -> Plan:
         if recipients is not None:
             plan.recipients.set(recipients)
         _attach(plan, files, by)
+        audit.record_change(plan, by=by, before=before, after=_plan_contents(plan))
     return plan
+
+
+def _plan_contents(plan: Plan) -> dict:
+    """What an edit of the draft may change, as the audit row's before / after."""
+    return {**audit.snapshot(plan, EDITABLE_FIELDS),
+            "recipients": sorted(plan.recipients.values_list("pk", flat=True))}
 
 
 def plan_submit(*, plan: Plan, by, comment: str = "") -> Plan:
@@ -199,8 +207,10 @@ def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
     with transaction.atomic():
         plan = transitions.lock(Plan, plan.pk)
         _require("revoke", by, plan)
-        transitions.apply(plan, "revoke", by=by, comment=reason, label=_("revoke"), acting_unit=plan.issuing_unit)
+        # Every row lock before the first history row: logging takes the audit chain's lock until
+        # commit (core.hashchain), and a unit reporting now holds its assignment and waits for it.
         open_assignments = list(plan.assignments.select_for_update().filter(state__in=OPEN_ASSIGNMENT_STATES))
+        transitions.apply(plan, "revoke", by=by, comment=reason, label=_("revoke"), acting_unit=plan.issuing_unit)
         _cancel_in_bulk(open_assignments, by=by, reason=reason)
     return plan
 
@@ -229,9 +239,13 @@ def assignment_report(*, assignment: Assignment, by, text: str, files=()) -> Rep
         _require("report", by, assignment)
         now = timezone.now()
         transitions.apply(assignment, "report", by=by, label=_("report"), at=now, review_due=review_due_from(now))
-        version = assignment.reports.count() + 1
+        previous = assignment.reports.order_by("-version").first()
+        version = previous.version + 1 if previous else 1
         report = Report.objects.create(assignment=assignment, version=version, text=text, submitted_by=by)
         _attach(report, files, by)
+        # A report is never changed, a new version replaces it: the audit row is the text before → after.
+        audit.record_change(report, by=by, before={"text": previous.text if previous else None},
+                            after={"text": text})
         engine.complete(assignment.process, AssignmentFlow.report, by=by)
     return report
 

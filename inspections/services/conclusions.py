@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import transitions
+from core import audit, transitions
 from core.numbering import number_next
 from core.rules import require
 from workflows import engine
@@ -56,6 +56,7 @@ def conclusion_save(*, target: InspectionTarget, by, text: str, recommendations=
             conclusion = Conclusion(target=target, drafted_by=by)
         elif conclusion.state != ConclusionState.DRAFT:
             raise ValidationError(_("Only a draft conclusion can be edited."))
+        before = _conclusion_contents(conclusion)
         conclusion.text = text
         conclusion.drafted_by = by
         conclusion.updated_at = timezone.now()
@@ -65,7 +66,17 @@ def conclusion_save(*, target: InspectionTarget, by, text: str, recommendations=
             Recommendation.objects.bulk_create(
                 [Recommendation(conclusion=conclusion, text=t.strip(), due=due) for t, due in recommendations]
             )
+        audit.record_change(conclusion, by=by, before=before, after=_conclusion_contents(conclusion))
     return conclusion
+
+
+def _conclusion_contents(conclusion: Conclusion) -> dict:
+    """The draft's text and recommendations (text, due) as the audit row's before / after; a new
+    draft has none."""
+    if conclusion.pk is None:
+        return {}
+    return {"text": conclusion.text,
+            "recommendations": [[r.text, audit.jsonable(r.due)] for r in conclusion.recommendations.order_by("pk")]}
 
 
 def conclusion_submit(*, conclusion: Conclusion, by, comment: str = "") -> Conclusion:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from core import transitions
+from core import audit, transitions
 from core.numbering import number_next
 from core.rules import require
 from workflows import engine
@@ -133,6 +133,7 @@ def inspection_update(*, inspection: Inspection, by, team=None, target_units=Non
         require(INSPECTION_RULES, "edit", by, inspection)
         if inspection.state != InspectionState.DRAFT:
             raise ValidationError(_("Only a draft decision can be edited."))
+        before = audit.snapshot(inspection, EDITABLE_FIELDS)
         for name, value in fields.items():
             if name in EDITABLE_FIELDS:
                 setattr(inspection, name, value)
@@ -150,6 +151,7 @@ def inspection_update(*, inspection: Inspection, by, team=None, target_units=Non
             _team_set(inspection, team)
         if target_units is not None:
             _targets_set(inspection, target_units, outside_bodies)
+        audit.record_change(inspection, by=by, before=before, after=audit.snapshot(inspection, EDITABLE_FIELDS))
     return inspection
 
 

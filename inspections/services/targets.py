@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import transitions
+from core import audit, transitions
 from core.rules import require
 from workflows import engine
 
@@ -77,6 +77,9 @@ def finding_record(*, target: InspectionTarget, by, category: str, description: 
     return finding
 
 
+FINDING_FIELDS = ("category", "severity", "description")
+
+
 def finding_update(*, finding: Finding, by, category: str, description: str, severity: str = "") -> Finding:
     with transaction.atomic():
         target = transitions.lock(InspectionTarget, finding.target_id)
@@ -86,6 +89,8 @@ def finding_update(*, finding: Finding, by, category: str, description: str, sev
             raise ValidationError(_("The conclusion has been issued: a finding can no longer be changed. "
                                     "Record a correction instead."))
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        before = audit.snapshot(finding, FINDING_FIELDS)
         finding.category, finding.severity, finding.description = category, severity, description
         finding.save()
+        audit.record_change(finding, by=by, before=before, after=audit.snapshot(finding, FINDING_FIELDS))
     return finding

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import transitions
+from core import audit, transitions
 from core.errors import ActionForbidden
 from core.vi_format import parse_vi_number
 from plans.models import (
@@ -184,6 +184,7 @@ def _store(plan, indicators, unit, assignment, entries, by, cutoff_date) -> int:
     if errors or cutoff_errors:
         raise ValidationError({name: found for name, found in (("cutoff_date", cutoff_errors), ("values", errors))
                                if found})
+    before = _figures(unit, cleaned)
     now = timezone.now()
     kept = [
         IndicatorValue(indicator=i, unit=unit, assignment=assignment, updated_by=by, updated_at=now,
@@ -198,7 +199,19 @@ def _store(plan, indicators, unit, assignment, entries, by, cutoff_date) -> int:
         update_fields=["assignment", "value", "numerator", "denominator", "note", "cutoff_date", "updated_by",
                        "updated_at"],
     )
+    # One audit row per sheet entered, on the assignment (or the plan, for the issuer's own figures).
+    audit.record_change(assignment or plan, by=by, before=before, after=_figures(unit, cleaned),
+                        action="edit_figures")
     return len(kept)
+
+
+FIGURE_FIELDS = ("value", "numerator", "denominator", "note", "cutoff_date")
+
+
+def _figures(unit, indicators) -> dict:
+    """{indicator code: its stored figures} of `unit` for these indicators, as the audit row keeps them."""
+    rows = IndicatorValue.objects.filter(indicator__in=list(indicators), unit=unit).select_related("indicator")
+    return {row.indicator.code: audit.snapshot(row, FIGURE_FIELDS) for row in rows}
 
 
 def indicator_values_set(*, assignment: Assignment, by, entries: dict, cutoff_date: datetime.date | None = None) -> int:
