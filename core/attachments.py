@@ -2,8 +2,9 @@
 
 Accepted: PDF, Word (.docx), Excel (.xlsx), JPG and PNG, up to settings.ATTACHMENT_MAX_BYTES.
 The type is read from the content, and the name's extension must agree with it: a renamed
-executable or a PNG called .pdf is refused. Files are stored under random names; the name the
-person chose is kept for display and download only. Whoever may see the owner object may
+executable or a PNG called .pdf is refused; a Word or Excel file must also pass core.ooxml
+(no decompression bomb, no links to outside content). Files are stored under random names;
+the name the person chose is kept for display and download only. Whoever may see the owner object may
 download its files (`register_owner`), through core.attachment_views and nowhere else.
 """
 
@@ -23,6 +24,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .models import Attachment
+from .ooxml import ooxml_problem
 
 ORIGINAL_NAME_MAX = Attachment._meta.get_field("original_name").max_length
 
@@ -97,6 +99,12 @@ def _check(file, name: str) -> tuple[FileType | None, str | None]:
         return None, _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": _limit_mb()}
     if sniff(file) != expected:
         return None, _("%(name)s: its content does not match its extension.") % {"name": name}
+    if expected in (DOCX, XLSX):
+        # Stored files are served back and opened in Word or Excel: a package that would
+        # inflate to a gigabyte or fetch outside content is refused before it is stored.
+        problem = ooxml_problem(file)
+        if problem:
+            return None, _("%(name)s: %(reason)s") % {"name": name, "reason": problem}
     return expected, None
 
 

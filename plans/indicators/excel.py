@@ -4,7 +4,9 @@ The template has one row per indicator the unit reports. A hidden sheet holds th
 id and an HMAC over it and the ordered indicator codes, so a template made for another unit,
 or one whose rows were added, removed, reordered or recoded, is refused instead of being read
 into the wrong indicators. The upload checks every cell first and names it (sheet, row,
-column); only a clean sheet reaches indicator_values_set, which saves all rows or none.
+column); only a clean sheet reaches indicator_values_set, which saves all rows or none. Nothing
+is parsed before the file has passed core.ooxml, and the sheet is read read-only, no further
+than the template's rows and columns (_read).
 """
 
 import datetime
@@ -20,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.ooxml import NOT_OOXML, ooxml_check
 from core.vi_format import parse_vi_number
 from plans.models import Aggregate, Assignment, Indicator, IndicatorAllocation, IndicatorKind, IndicatorValue
 
@@ -34,7 +37,14 @@ HEADER_ROW = 6
 FIRST_ROW = 7
 CODE, VALUE, NUMERATOR, DENOMINATOR, NOTE = "B", "F", "G", "H", "I"
 WHOLE_KINDS = (IndicatorKind.COUNT, IndicatorKind.RATIO, IndicatorKind.YES_NO)
+COLUMNS = "ABCDEFGHI"  # the template's columns, one per heading
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Far more than a filled template unpacks to (a few KB of parts, a short row per indicator).
+MAX_INFLATED_BYTES = 5 * 1024 * 1024
+# Rows below the last indicator and columns beyond I that the sheet may declare: Excel counts
+# cells that only carry a format. More is refused before a cell is parsed.
+ROW_SLACK = 50
+MAX_COLUMNS = 26
 # IndicatorValue columns are DecimalField(max_digits=18, decimal_places=4).
 MAX_FIGURE = Decimal(10) ** 14
 # The module's old name: changing the salt would refuse every template already downloaded.
@@ -223,16 +233,15 @@ def _shown(raw) -> str:
 def assignment_upload(*, assignment: Assignment, by, file) -> int:
     """Read a filled template into the unit's figures; all rows or none. Returns the rows kept."""
     require_permission(by, "handle_assignments", assignment.unit, _("report figures"))
-    workbook = _open(file)
     indicators = reported_indicators(assignment.plan)
-    sheet = _checked_sheet(workbook, assignment, [i.code for i in indicators])
+    grid = _read(file, assignment, [i.code for i in indicators])
     errors = []
-    cutoff_date = _cutoff(sheet[CUTOFF_CELL].value, errors)
+    cutoff_date = _cutoff(grid.value(4, CUTOFF_CELL[0]), errors)
     entries, rows = {}, {}
     for offset, indicator in enumerate(indicators):
         row = FIRST_ROW + offset
         rows[indicator.code] = row
-        entries[indicator.code] = _entry(sheet, row, indicator, errors)
+        entries[indicator.code] = _entry(grid, row, indicator, errors)
     if errors:
         raise ValidationError({"file": errors})
     try:
@@ -241,28 +250,68 @@ def assignment_upload(*, assignment: Assignment, by, file) -> int:
         raise ValidationError({"file": [_located(message, rows) for message in exc.messages]}) from exc
 
 
-def _open(file):
+class _Grid:
+    """The cells A–I of the rows read, by row number and column letter; absent cells are None."""
+
+    def __init__(self, rows: dict[int, tuple]):
+        self.rows = rows
+
+    def value(self, row: int, column: str):
+        values = self.rows.get(row, ())
+        index = COLUMNS.index(column)
+        return values[index] if index < len(values) else None
+
+    def row(self, row: int) -> tuple:
+        return self.rows.get(row, ())
+
+
+def _read(file, assignment, codes) -> _Grid:
+    """In this order, each step before the next costs anything (finding V1: an 18 KB file of
+    inline strings took 4.3 s when openpyxl loaded it whole before any check): the byte size,
+    the ZIP directory (core.ooxml), a read-only open that parses no cell yet, the signature on
+    the hidden sheet, the sheet's declared size, and only then the template's rows and columns."""
     if hasattr(file, "seek"):
         file.seek(0)
     data = file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         _refuse(_("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        ooxml_check(io.BytesIO(data), max_inflated=MAX_INFLATED_BYTES)
+    except ValidationError as exc:
+        if exc.code == NOT_OOXML:
+            _refuse(_not_a_workbook())
+        _refuse(*exc.messages)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     # openpyxl fails on a foreign or damaged file with whatever its zip and XML readers raise.
     except Exception:  # noqa: BLE001
-        _refuse(_("The file is not an Excel workbook (.xlsx). Download the template and fill it in."))
-
-
-def _checked_sheet(workbook, assignment, codes):
-    if SHEET not in workbook.sheetnames or META_SHEET not in workbook.sheetnames:
-        _refuse(_("The file is not an indicator template of this system. Download the template and fill it in."))
-    meta = workbook[META_SHEET]
+        _refuse(_not_a_workbook())
     try:
-        signed_id, signed_codes = int(meta["B1"].value), json.loads(meta["B2"].value)
-        signature = str(meta["B3"].value)
-    except (TypeError, ValueError):
-        _refuse(_("The file is not an indicator template of this system. Download the template and fill it in."))
+        _check_signature(workbook, assignment, codes)
+        return _checked_grid(workbook[SHEET], codes)
+    finally:
+        workbook.close()
+
+
+def _not_a_workbook() -> str:
+    return _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
+
+
+def _not_our_template() -> str:
+    return _("The file is not an indicator template of this system. Download the template and fill it in.")
+
+
+def _check_signature(workbook, assignment, codes) -> None:
+    if SHEET not in workbook.sheetnames or META_SHEET not in workbook.sheetnames:
+        _refuse(_not_our_template())
+    # Column B of the first three rows, and nothing else of the hidden sheet.
+    signed = [row[0] for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=3, min_col=2, max_col=2,
+                                                               values_only=True)]
+    signed += [None] * (3 - len(signed))
+    try:
+        signed_id, signed_codes, signature = int(signed[0]), json.loads(signed[1]), str(signed[2])
+    except (TypeError, ValueError, RecursionError):
+        _refuse(_not_our_template())
     if not isinstance(signed_codes, list) or not constant_time_compare(_signature(signed_id, signed_codes),
                                                                        signature):
         _refuse(_("The template was changed outside this system and cannot be trusted. Download a new template."))
@@ -271,28 +320,45 @@ def _checked_sheet(workbook, assignment, codes):
     if signed_codes != codes:
         _refuse(_("The plan's indicators changed after this template was made. Download a new template."))
 
-    sheet = workbook[SHEET]
+
+def _rows_changed() -> str:
+    return _("Rows or columns were added, removed, reordered or recoded. Download a new template.")
+
+
+def _checked_grid(sheet, codes) -> _Grid:
+    last = FIRST_ROW + len(codes) - 1
+    # The size the sheet declares (its <dimension>), read without parsing a cell. Excel counts
+    # cells that only carry a format, hence the slack; a sheet that lies about its size is still
+    # read no further than the slack below.
+    claimed_rows, claimed_columns = sheet.max_row or 0, sheet.max_column or 0
+    if claimed_rows > last + ROW_SLACK or claimed_columns > MAX_COLUMNS:
+        _refuse(_("The sheet “%(sheet)s” has %(rows)s rows and %(columns)s columns; this template has "
+                  "%(expected_rows)s rows and %(expected_columns)s columns.") % {
+                    "sheet": SHEET, "rows": claimed_rows, "columns": claimed_columns,
+                    "expected_rows": last, "expected_columns": len(HEADERS)}, _rows_changed())
+    read = sheet.iter_rows(min_row=1, max_row=last + ROW_SLACK, max_col=len(HEADERS), values_only=True)
+    grid = _Grid(dict(enumerate(read, start=1)))
+
     errors = []
-    if tuple(sheet.cell(HEADER_ROW, c).value for c in range(1, len(HEADERS) + 1)) != HEADERS:
+    if tuple(grid.value(HEADER_ROW, c) for c in COLUMNS) != HEADERS:
         errors.append(_at(HEADER_ROW, None, _("the column headings were changed.")))
     # The rows must be the signed list, in order: a shifted row would put figures on the wrong
     # indicator. The first difference is enough to say where the sheet was changed.
-    last = max(sheet.max_row, FIRST_ROW + len(codes) - 1)
-    for row in range(FIRST_ROW, last + 1):
+    for row in range(FIRST_ROW, max(max(grid.rows, default=0), last) + 1):
         index = row - FIRST_ROW
-        found = sheet[f"{CODE}{row}"].value
+        found = grid.value(row, CODE)
         found = "" if found is None else str(found).strip()
         if index < len(codes) and found != codes[index]:
             errors.append(_at(row, CODE, _("expected the indicator “%(expected)s”, found “%(found)s”.")
                               % {"expected": codes[index], "found": found}))
             break
-        if index >= len(codes) and any(not _blank(c.value) for c in sheet[row][:len(HEADERS)]):
+        if index >= len(codes) and any(not _blank(value) for value in grid.row(row)):
             errors.append(_at(row, None, _("this row is not in the template.")))
             break
     if errors:
-        errors.append(_("Rows or columns were added, removed, reordered or recoded. Download a new template."))
+        errors.append(_rows_changed())
         raise ValidationError({"file": errors})
-    return sheet
+    return grid
 
 
 def _cutoff(raw, errors) -> datetime.date | None:
@@ -312,17 +378,17 @@ def _cutoff(raw, errors) -> datetime.date | None:
     return None
 
 
-def _entry(sheet, row, indicator, errors) -> dict:
-    note = sheet[f"{NOTE}{row}"].value
+def _entry(grid, row, indicator, errors) -> dict:
+    note = grid.value(row, NOTE)
     note = "" if _blank(note) else str(note).strip()
     if len(note) > 500:
         errors.append(_at(row, NOTE, _("the note is longer than 500 characters.")))
     fraction = indicator.needs_fraction
     used, unused = ((NUMERATOR, DENOMINATOR), (VALUE,)) if fraction else ((VALUE,), (NUMERATOR, DENOMINATOR))
     for column in unused:
-        if not _blank(sheet[f"{column}{row}"].value):
+        if not _blank(grid.value(row, column)):
             errors.append(_at(row, column, _("this indicator does not use this cell; leave it empty.")))
-    figures = {column: _figure(sheet[f"{column}{row}"].value, indicator, row, column, errors) for column in used}
+    figures = {column: _figure(grid.value(row, column), indicator, row, column, errors) for column in used}
     if fraction:
         return {"numerator": figures[NUMERATOR], "denominator": figures[DENOMINATOR], "note": note}
     return {"value": figures[VALUE], "note": note}
