@@ -32,7 +32,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class PositionSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
-    department = DepartmentSerializer(read_only=True)
+    department = DepartmentSerializer(read_only=True, allow_null=True)  # a unit-level position has none
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:

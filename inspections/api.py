@@ -148,7 +148,7 @@ class InspectionViewSet(TransitionActions, mixins.ListModelMixin, mixins.Retriev
         "Back to draft with a comment.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request, pk=None):
         """Every step for the issuer and the team; an inspected unit does not see the drafting rounds."""
         inspection = self.get_object()
@@ -205,7 +205,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(methods=["GET"], responses={200: FindingSerializer(many=True), **NOT_FOUND})
     @extend_schema(methods=["POST"], request=FindingInputSerializer,
                    responses={201: FindingSerializer, **EDIT_ERRORS})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a plain list, not a page
     def findings(self, request, pk=None):
         """GET: the findings the person may see (the unit's own only once its conclusion is issued).
         POST: a team member records a finding; after issuance only a correction of an earlier one."""

@@ -87,7 +87,7 @@ class ConclusionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return selectors.conclusions_with_recommendations(self.request.user)
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request, pk=None):
         """Submissions, returns with their comments, approval and issue; the unit sees the issue only."""
         conclusion = self.get_object()
@@ -165,7 +165,7 @@ class RemediationViewSet(TransitionActions, mixins.ListModelMixin, mixins.Retrie
         "The committee sends the remediation back with what is still missing.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), **NOT_FOUND})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request, pk=None):
         """Reports, reopenings with what is still missing, and the verification."""
         remediation = self.get_object()

@@ -160,7 +160,7 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(BulkResultSerializer(result.as_dict()).data)
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request, pk=None):
         return _history(selectors.plan_history_for(request.user, self.get_object()), PlanState.choices)
 
@@ -226,7 +226,7 @@ class AssignmentViewSet(TransitionActions, viewsets.ReadOnlyModelViewSet):
         "The issuing unit sends the report back with a comment; the unit reports again.")
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True), 404: TRANSITION_ERRORS[404]})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request, pk=None):
         return _history(history_of(self.get_object()), AssignmentState.choices)
 
