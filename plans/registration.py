@@ -16,7 +16,7 @@ from . import deadline_steps, inbox
 from .flows import AssignmentFlow
 from .models import Assignment, Plan, Report
 from .screens import TRANSITION_LABELS
-from .selectors import assignments_visible_to, plans_visible_to, reports_visible_to
+from .selectors import assignments_visible_to, plans_issued_by_units_of, plans_visible_to, reports_visible_to
 
 
 def _plan_author(plan) -> Authored:
@@ -51,7 +51,8 @@ def register() -> None:
     # Whoever sees a plan or a report sees its files; nobody else does.
     register_owner(Plan, plans_visible_to)
     register_owner(Report, reports_visible_to)
-    # Who may export an object's audit trail: whoever sees the object (core.audit_views).
-    register_subject(Plan, plans_visible_to, TRANSITION_LABELS)
+    # Who may export an object's audit trail: whoever sees the object (core.audit_views); a plan's
+    # trail holds its drafting rounds and edits, which recipients never see, so only its issuer.
+    register_subject(Plan, plans_issued_by_units_of, TRANSITION_LABELS)
     register_subject(Assignment, assignments_visible_to, TRANSITION_LABELS)
     register_subject(Report, reports_visible_to)

@@ -29,6 +29,12 @@ def plans_visible_to(user) -> QuerySet[Plan]:
     )
 
 
+def plans_issued_by_units_of(user) -> QuerySet[Plan]:
+    """Plans of the person's own units: their drafting rounds and edits are the issuer's business
+    (a recipient sees a plan from its issuance on, see plan_history_for)."""
+    return Plan.objects.filter(issuing_unit_id__in=user_unit_ids(user))
+
+
 def plan_list(user, *, state=None, period_from=None, period_to=None, department=None, overdue=False,
               q=None) -> QuerySet[Plan]:
     plans = plans_visible_to(user)

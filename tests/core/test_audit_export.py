@@ -14,7 +14,7 @@ from core.models import TransitionLog
 from plans import services
 from tests.factories import UserFactory
 from tests.helpers import vi
-from tests.plans.helpers import draft_plan
+from tests.plans.helpers import assignment_of, draft_plan, issued_plan
 
 HEADINGS = ["STT", "Đối tượng", "Thời điểm", "Người thực hiện", "Thao tác", "Từ", "Đến", "Ghi chú", "Thay đổi",
             "Mã băm"]
@@ -138,3 +138,15 @@ def test_the_command_names_bad_arguments(tmp_path, db, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("audit_export", output=str(out), **arguments)
     assert not out.exists()
+
+
+def test_a_recipient_exports_its_assignment_but_not_the_issuers_drafting_trail(client, people):
+    """A recipient never sees a plan's drafting rounds (plans.selectors.plan_history_for): its
+    audit trail, with the edits and comments of those rounds, belongs to the issuing unit."""
+    plan = issued_plan(people, recipients=[people.tree.muong_ang])
+    client.force_login(people.muong_ang_officer)
+    assert client.get(f"/tep/nhat-ky/plans.plan/{plan.pk}/").status_code == 404
+    assignment = assignment_of(plan, people.tree.muong_ang)
+    assert client.get(f"/tep/nhat-ky/plans.assignment/{assignment.pk}/").status_code == 200
+    client.force_login(people.province_officer)
+    assert client.get(f"/tep/nhat-ky/plans.plan/{plan.pk}/").status_code == 200

@@ -135,7 +135,7 @@ MATRIX = [
     _row('api-remediation-verify', 'remediation', 'POST',          '403  404  404  404  409  409  403  403  404  401'),
     _row('attachment-download', 'attachment', 'GET',               '200  200  200  200  200  200  200  200  404  login'),
     _row('audit-export', '-', 'GET',                               '403  403  403  403  403  403  403  403  403  login'),
-    _row('audit-export-object', 'plan', 'GET',                     '200  200  200  200  200  200  200  200  200  login'),
+    _row('audit-export-object', 'plan', 'GET',                     '200  200  200  200  200  200  404  404  404  login'),
     _row('audit-export-object', 'assignment', 'GET',               '200  200  200  200  200  200  200  200  404  login'),
     _row('audit-export-object', 'report', 'GET',                   '200  200  200  200  200  200  200  200  404  login'),
     _row('workflows:inbox', '-', 'GET',                            '200  200  200  200  200  200  200  200  200  login'),
