@@ -43,5 +43,6 @@ urlpatterns = [
     path("kiem-tra/", include("inspections.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("tong-hop/", include("dashboards.urls")),
+    path("so-van-ban/", include("registers.urls")),
     path("", include("accounts.urls")),
 ]

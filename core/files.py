@@ -33,3 +33,7 @@ class XlsxRenderer(_FileRenderer):
 
 class DocxRenderer(_FileRenderer):
     media_type, format = DOCX, "docx"
+
+
+class PdfRenderer(_FileRenderer):
+    media_type, format = PDF, "pdf"

@@ -1,19 +1,18 @@
-"""Documents generated from inspections: the conclusion notice (.docx, official layout) and the
-year summary sentence of the annual report. The words are the documents' own (Vietnamese
-data), not interface strings.
+"""Documents generated from inspections: the conclusion notice (.docx in the official layout, and
+its PDF) and the year summary sentence of the annual report. The notice is composed from the same
+pieces as the plans' documents (core.docx_layout) and made into PDF by the same converter
+(core.pdf). The words are the documents' own (Vietnamese data), not interface strings.
 """
 
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from core import docx_layout
-from core.docx_layout import line
+from core.docx_layout import place_of
+from core.pdf import docx_to_pdf
 from core.transitions import history_of
 
 from .models import (
@@ -30,8 +29,6 @@ from .models import (
 
 # What a unit of a level is called as an issuer ("Ban Thường vụ Tỉnh đoàn"); other levels use the name.
 UNIT_WORDS = {"province": "Tỉnh đoàn", "district": "Huyện đoàn"}
-# Unit names start with their kind; what follows is the place of the date line.
-PLACE_PREFIXES = ("Tỉnh đoàn ", "Thành đoàn ", "Huyện đoàn ", "Thị đoàn ", "Quận đoàn ")
 DECISION_WORDS = {DecisionKind.PLAN: "Kế hoạch", DecisionKind.DECISION: "Quyết định"}
 CATEGORY_HEADINGS = {
     FindingCategory.STRENGTH: "Ưu điểm",
@@ -40,7 +37,6 @@ CATEGORY_HEADINGS = {
 }
 SEVERITY_WORDS = {Severity.MINOR: "mức độ nhẹ", Severity.MODERATE: "mức độ trung bình",
                   Severity.SERIOUS: "mức độ nghiêm trọng"}
-DRAFT_MARK = "DỰ THẢO"
 CONCLUSION_CODE = "TB"
 
 KIND_PHRASES = {
@@ -57,13 +53,6 @@ OUTSIDE_PHRASE = "cơ quan, tổ chức ngoài Đoàn"
 
 def unit_word(unit) -> str:
     return UNIT_WORDS.get(unit.level.code, unit.name)
-
-
-def place_of(unit) -> str:
-    for prefix in PLACE_PREFIXES:
-        if unit.name.startswith(prefix):
-            return unit.name[len(prefix):]
-    return unit.name
 
 
 def _date(value) -> str:
@@ -104,18 +93,6 @@ def _issuer_name(programme) -> str:
     if programme.is_committee:
         return programme.department.name
     return f"Ban Thường vụ {programme.issuing_unit.name}"
-
-
-def _number_placeholder(programme, kind_code: str) -> str:
-    """The number a draft will get, without its figure: "…-TB/UBKTTĐ" (as core.numbering formats)."""
-    unit, department = programme.issuing_unit, programme.department
-    if programme.is_committee:
-        issuer, advising = department.document_code, ""
-    else:
-        issuer, advising = unit.document_code or unit.code, department.document_code if department else ""
-    if settings.DOCUMENT_NUMBERING["style"] == "state":
-        return f"…/{kind_code}-{issuer}"
-    return f"…-{kind_code}/{issuer}" + (f"-{advising}" if advising else "")
 
 
 def _findings(target):
@@ -186,21 +163,16 @@ def conclusion_docx(conclusion: Conclusion) -> bytes:
     word = "giám sát" if inspection.is_supervision else "kiểm tra"
     issuer = _issuer_name(programme)
 
-    document = Document()
-    docx_layout.official_style(document)
-    if not issued:
-        line(document, DRAFT_MARK, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    number = conclusion.number if issued else _number_placeholder(programme, CONCLUSION_CODE)
+    document = docx_layout.new_document(draft=not issued)
+    number = conclusion.number if issued else docx_layout.number_placeholder(
+        unit=unit, department=programme.department, kind_code=CONCLUSION_CODE)
     day = timezone.localdate(conclusion.issued_at) if issued else None
     docx_layout.heading(
         document, issuer_lines=_issuer_lines(programme), number=f"Số: {number}",
         place_date=docx_layout.long_date(place_of(unit), day, year=timezone.localdate().year),
     )
-    line(document, f"THÔNG BÁO KẾT LUẬN {word.upper()}", bold=True)
-    line(document, inspection.subject, bold=True)
-    line(document, f"đối với {target.name}", bold=True)
-    line(document, "-----")
-    document.add_paragraph()
+    docx_layout.title(document, kind=f"Thông báo kết luận {word}",
+                      subject_lines=[inspection.subject, f"đối với {target.name}"])
 
     decision = DECISION_WORDS.get(inspection.decision_kind, "Kế hoạch")
     document.add_paragraph(
@@ -241,6 +213,11 @@ def conclusion_docx(conclusion: Conclusion) -> bytes:
     docx_layout.closing(document, recipients=_recipients(programme, target), signature=signature,
                         signer=_signer(conclusion))
     return docx_layout.to_bytes(document)
+
+
+def conclusion_pdf(conclusion: Conclusion) -> bytes:
+    """The notice as PDF/A, by the converter of every document; core.pdf.PdfUnavailable without LibreOffice."""
+    return docx_to_pdf(conclusion_docx(conclusion))
 
 
 # --- The year summary ---------------------------------------------------------------------------

@@ -4,10 +4,12 @@ visibility selectors (another unit's object is a 404), every change is a call to
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import Unit
@@ -22,6 +24,8 @@ from core.api import (
     transition_action,
 )
 from core.api import history_response as _history
+from core.files import DOCX, PDF, DocxRenderer, PdfRenderer, file_response
+from core.pdf import PdfUnavailable
 from core.serializers import (
     DATETIME_INPUTS,
     MAX_ID,
@@ -31,7 +35,7 @@ from core.serializers import (
 )
 from core.transitions import history_of
 
-from . import bulk, selectors, services
+from . import bulk, documents, selectors, services
 from .models import Assignment, AssignmentState, Plan, PlanState, Report
 from .serializers import (
     AssignmentFilterSerializer,
@@ -163,6 +167,29 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def history(self, request, pk=None):
         return _history(selectors.plan_history_for(request.user, self.get_object()), PlanState.choices)
+
+    @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY, 404: TRANSITION_ERRORS[404]})
+    @action(detail=True, methods=["get"], url_path="document-docx", renderer_classes=[JSONRenderer, DocxRenderer])
+    def document_docx(self, request, pk=None):
+        """The plan's official document (.docx): as issued once the plan is issued (fixed then, a
+        later change never alters it), a preview marked DỰ THẢO before."""
+        plan = self.get_object()
+        return file_response(documents.plan_docx(plan), documents.file_name(plan, "docx"), DOCX)
+
+    @extend_schema(responses={
+        (200, PDF): OpenApiTypes.BINARY, 404: TRANSITION_ERRORS[404],
+        503: OpenApiResponse(description="The server cannot make PDFs (no LibreOffice); `detail` says so."),
+    })
+    @action(detail=True, methods=["get"], url_path="document-pdf", renderer_classes=[JSONRenderer, PdfRenderer])
+    def document_pdf(self, request, pk=None):
+        """The plan's official document as PDF/A, made from the .docx; of an issued plan the stored
+        file, the same bytes at every download."""
+        plan = self.get_object()
+        try:
+            content = documents.plan_pdf(plan)
+        except PdfUnavailable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return file_response(content, documents.file_name(plan, "pdf"), PDF)
 
     @extend_schema(responses={200: PlanProgressSerializer, 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])

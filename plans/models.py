@@ -64,6 +64,12 @@ class Plan(ConcurrentTransitionMixin, NumberedDocument):
         "viewflow.Process", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan",
         editable=False,
     )
+    # The official document as issued (plans.documents): fixed files, never composed again, so a
+    # later edit or a new layout cannot change what the recipients received.
+    document_docx = models.FileField(_("issued document (.docx)"), upload_to="plans/documents/", blank=True,
+                                     editable=False)
+    document_pdf = models.FileField(_("issued document (PDF)"), upload_to="plans/documents/", blank=True,
+                                    editable=False)
 
     class Meta(NumberedDocument.Meta):  # plan_number_unique_in_scope
         ordering = ["-created_at", "-pk"]

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from core import attachments, audit, rules, transitions
 from core.numbering import number_next
 from deadlines.policy import receipt_due_from, review_due_from
+from registers.services import incoming_record, outgoing_record
 from workflows import engine
 
-from . import fanout
+from . import documents, fanout, tasks
 from .flows import AssignmentFlow, PlanApprovalFlow
 from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Plan, PlanState, Report
 from .rules import ASSIGNMENT_RULES, DRAFTING, PLAN_RULES
@@ -189,6 +190,17 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
             number = number_next(unit=plan.issuing_unit, department=plan.department, kind_code=plan.kind,
                                  day=timezone.localdate(now))
         transitions.apply(plan, "issue", by=by, comment=comment, label=_("issue"), number=number, issued_at=now)
+        if number is not None:
+            # In the transaction that took the number: a rolled-back issue leaves no register row.
+            outgoing_record(number=number, unit=plan.issuing_unit, department=plan.department, kind=plan.kind,
+                            subject=plan.subject, signer=documents.signature_of(plan)[1], issued_at=now, by=by,
+                            document=plan,
+                            recipients="; ".join(plan.recipients.order_by("path").values_list("name", flat=True)))
+        # The official document is fixed with the number; its PDF is made after commit, outside the
+        # locks (LibreOffice takes seconds). Robust: a broker down must not fail an issue already committed;
+        # the first download then makes the PDF.
+        documents.document_fix(plan)
+        transaction.on_commit(lambda: tasks.plan_document_pdf.delay(plan.pk), robust=True)
         # The policy's receipt deadline is a default, not anyone's choice: a plan due sooner (a quick
         # report request) is capped at its report deadline rather than refused, as obligations does.
         receipt_due = plan.receipt_due or min(receipt_due_from(now), plan.report_due)
@@ -225,8 +237,13 @@ def assignment_receive(*, assignment: Assignment, by, comment: str = "") -> Assi
     with transaction.atomic():
         assignment = transitions.lock(Assignment, assignment.pk)
         _require("receive", by, assignment)
-        transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"),
-                          at=timezone.now())
+        now, plan = timezone.now(), assignment.plan
+        # The arrival number's row lock before the history row, which holds the audit chain's lock
+        # to commit (core.hashchain). A receipt the state refuses rolls the number back with it.
+        incoming_record(assignment=assignment, unit=assignment.unit, arrived_at=now, sender=plan.issuing_unit.name,
+                        document_number=plan.number, subject=plan.subject,
+                        document_date=timezone.localdate(plan.issued_at) if plan.issued_at else None)
+        transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"), at=now)
         engine.complete(assignment.process, AssignmentFlow.receive, by=by)
     return assignment
 

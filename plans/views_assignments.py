@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import attachments
 from core.errors import ActionForbidden, TransitionNotAllowed
+from core.pdf import pdf_available
 from core.ui import add_service_errors, back, perform
 
 from . import selectors, services
@@ -69,6 +70,7 @@ def assignment_page(request, assignment, report_form=None, figures=None):
                     for files in [attachments.attachments_by_owner(reports)] for r in reports],
         "implementing": selectors.plans_visible_to(user).filter(parent_assignment=assignment),
         "plan_attachments": attachments_of(assignment.plan),
+        "pdf_available": pdf_available(),  # the plan's document, as issued (plans/_document.html)
         "history": history(assignment),
     })
 

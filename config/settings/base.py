@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "deadlines",
     "obligations",
     "dashboards",
+    "registers",
     "demo",
     "workflows",
 ]
@@ -399,3 +400,11 @@ if OOXML_MAX_INFLATED_BYTES < 1024 * 1024:
     raise ConfigError(f"Environment variable OOXML_MAX_INFLATED_BYTES={OOXML_MAX_INFLATED_BYTES} is below 1 MB.")
 # Where `manage.py backup` writes its archive when no --output is given.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+
+# --- Official documents, .docx and PDF (issue 13) ---
+# LibreOffice headless makes the PDFs (core.pdf); without it the .docx is still served and the PDF
+# link says the server lacks it. Debian puts soffice in /usr/bin (apt: libreoffice-writer-nogui).
+SOFFICE_PATH = env_str("SOFFICE_PATH", "/usr/bin/soffice")
+PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 120)
+if PDF_TIMEOUT_SECONDS < 5:
+    raise ConfigError(f"Environment variable PDF_TIMEOUT_SECONDS={PDF_TIMEOUT_SECONDS} is below 5 seconds.")

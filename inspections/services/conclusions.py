@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core import audit, transitions
 from core.numbering import number_next
 from core.rules import require
+from registers.services import outgoing_record, signer_of
 from workflows import engine
 
 from ..flows import InspectionTargetFlow, RemediationFlow
@@ -130,6 +131,13 @@ def conclusion_issue(*, conclusion: Conclusion, by, comment: str = "") -> Conclu
                                  kind_code=CONCLUSION_KIND_CODE, day=timezone.localdate(now))
         transitions.apply(conclusion, "issue", by=by, comment=comment, label=_("issue"), number=number, at=now,
                           acting_unit=programme.issuing_unit)
+        if number is not None:
+            # The leader who approved the notice signs it; its row is written with the number it took.
+            outgoing_record(number=number, unit=programme.issuing_unit, department=programme.department,
+                            kind=CONCLUSION_KIND_CODE, signer=signer_of(conclusion, default=by), issued_at=now,
+                            by=by, document=conclusion, recipients=target.name,
+                            subject=_("Conclusion of the inspection: %(subject)s (%(target)s)") % {
+                                "subject": inspection.subject, "target": target.name})
         engine.complete(target.process, InspectionTargetFlow.issue_conclusion, by=by)
         transitions.apply(target, "conclude", by=by, label=_("conclude"))
         recommendations = list(conclusion.recommendations.all())

@@ -10,6 +10,7 @@ from guardian.shortcuts import assign_perm
 from core import audit, transitions
 from core.numbering import number_next
 from core.rules import require
+from registers.services import outgoing_record
 from workflows import engine
 
 from ..flows import InspectionDecisionFlow, InspectionTargetFlow
@@ -191,6 +192,12 @@ def inspection_approve(*, inspection: Inspection, by, comment: str = "") -> Insp
                                  kind_code=inspection.decision_kind, day=timezone.localdate(now))
         transitions.apply(inspection, "approve", by=by, comment=comment, label=_("approve"), number=number, at=now,
                           acting_unit=programme.issuing_unit)
+        if number is not None:
+            # The approver signs the decision; its row is written with the number it took.
+            outgoing_record(number=number, unit=programme.issuing_unit, department=programme.department,
+                            kind=inspection.decision_kind, subject=inspection.subject, signer=by.get_full_name(),
+                            issued_at=now, by=by, document=inspection,
+                            recipients="; ".join(target.name for target in inspection.targets.select_related("unit")))
         engine.complete(inspection.process, InspectionDecisionFlow.approve, by=by)
         for target in inspection.targets.select_for_update().order_by("pk"):
             transitions.apply(target, "notify", by=by, label=_("notify"), due=inspection.self_report_due)

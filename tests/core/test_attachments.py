@@ -46,8 +46,10 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def stored_files() -> list[Path]:
+    """Uploaded files kept; an issued plan's own document (plans.documents) is not an upload."""
     root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    documents = root / "plans" / "documents"
+    return [p for p in root.rglob("*") if p.is_file() and documents not in p.parents] if root.exists() else []
 
 
 def refusal_of(excinfo) -> list[str]:

@@ -253,8 +253,10 @@ def test_openpyxl_parses_our_uploads_with_defusedxml():
 # --- Attachments (V5) ---------------------------------------------------------------------------
 
 def stored_files() -> list[Path]:
+    """Uploaded files kept; an issued plan's own document (plans.documents) is not an upload."""
     root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    documents = root / "plans" / "documents"
+    return [p for p in root.rglob("*") if p.is_file() and documents not in p.parents] if root.exists() else []
 
 
 def received_assignment(people):

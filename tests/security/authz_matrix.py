@@ -21,6 +21,8 @@ without "*" is checked to have changed nothing at all, so a refusal told as a me
 cannot hide a half-done write.
 """
 
+import shutil
+from pathlib import Path
 from typing import NamedTuple
 
 ROLES = ("province_leader", "province_officer", "department_head", "clerk", "inspector", "inspection_chair",
@@ -62,6 +64,10 @@ EXCLUDED_PREFIXES = {
     "admin/": "Django admin: is_staff login and model permissions of its own (tests/core/test_pages.py)",
 }
 
+# Whether this machine can make PDFs (core.pdf, settings.SOFFICE_PATH's default): CI installs LibreOffice.
+_PDF = Path("/usr/bin/soffice").is_file() or shutil.which("soffice") is not None
+_PDF_API, _PDF_WEB = ("200", "200") if _PDF else ("503", "302")
+
 # PL province leader, PO province officer, DH department head, CL clerk, IN inspector, CH inspection chair,
 # MAo / MAs Mường Ảng's officer / secretary, TG Tuần Giáo's officer (the outsider), anon not signed in.
 # Columns:                                                          PL   PO   DH   CL   IN   CH   MAo  MAs  TG   anon
@@ -91,6 +97,12 @@ MATRIX = [
     _row('api-plan-history', 'plan', 'GET',                        '200  200  200  200  200  200  200  200  200  401'),
     _row('api-plan-issue', 'plan', 'POST',                         '403  403  403  409  403  403  403  403  403  401'),
     _row('api-plan-progress', 'plan', 'GET',                       '200  200  200  200  200  200  404  404  404  401'),
+    # The official document (issue 13): anyone who sees the plan; a PDF needs LibreOffice on the server,
+    # without it the API answers 503 and the page sends back with the reason (_PDF_API / _PDF_WEB).
+    _row('api-plan-document-docx', 'plan', 'GET',                  '200  200  200  200  200  200  200  200  200  401'),
+    _row('api-plan-document-docx', 'district_plan', 'GET',         '404  404  404  404  404  404  200  200  404  401'),
+    _row('api-plan-document-pdf', 'plan', 'GET',                   f'{_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  401'),
+    _row('api-plan-document-pdf', 'district_plan', 'GET',          f'404  404  404  404  404  404  {_PDF_API}  {_PDF_API}  404  401'),
     _row('api-plan-return', 'plan', 'POST',                        '409  403  403  403  403  403  403  403  403  401'),
     _row('api-plan-review', 'plan', 'POST',                        '403  403  409  403  403  403  403  403  403  401'),
     _row('api-plan-revoke', 'plan', 'POST',                        '200* 403  403  403  403  403  403  403  403  401'),
@@ -143,6 +155,10 @@ MATRIX = [
     _row('plans:create', '-', 'GET',                               '200  200  200  403  403  403  200  200  200  login'),
     _row('plans:detail', 'plan', 'GET',                            '200  200  200  200  200  200  200  200  200  login'),
     _row('plans:detail', 'district_plan', 'GET',                   '404  404  404  404  404  404  200  200  404  login'),
+    _row('plans:document-docx', 'plan', 'GET',                     '200  200  200  200  200  200  200  200  200  login'),
+    _row('plans:document-docx', 'district_plan', 'GET',            '404  404  404  404  404  404  200  200  404  login'),
+    _row('plans:document-pdf', 'plan', 'GET',                      f'{_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  login'),
+    _row('plans:document-pdf', 'district_plan', 'GET',             f'404  404  404  404  404  404  {_PDF_WEB}  {_PDF_WEB}  404  login'),
     _row('plans:edit', 'plan', 'GET',                              '302  302  302  302  302  302  302  302  302  login'),
     _row('plans:edit', 'district_plan', 'GET',                     '404  404  404  404  404  404  200  200  404  login'),
     _row('plans:action', 'plan', 'POST',                           '302* 302  302  302  302  302  302  302  302  login', action='revoke'),
@@ -192,6 +208,14 @@ MATRIX = [
     _row('dashboards:on-time-xlsx', '-', 'GET',                    '200  200  200  200  200  200  200  200  200  login'),
     _row('dashboards:matrix', '-', 'GET',                          '200  200  200  200  200  200  200  200  200  login'),
     _row('dashboards:unit-work', '-', 'GET',                       '200  200  200  200  200  200  200  200  200  login'),
+    # Registers (sổ văn bản): a unit's own people only; the province's people do not read Mường Ảng's.
+    _row('registers:home', '-', 'GET',                             '302  302  302  302  302  302  302  302  302  login'),
+    _row('registers:outgoing', 'unit', 'GET',                      '404  404  404  404  404  404  200  200  404  login'),
+    _row('registers:outgoing-xlsx', 'unit', 'GET',                 '404  404  404  404  404  404  200  200  404  login'),
+    _row('registers:incoming', 'unit', 'GET',                      '404  404  404  404  404  404  200  200  404  login'),
+    _row('registers:incoming-xlsx', 'unit', 'GET',                 '404  404  404  404  404  404  200  200  404  login'),
+    _row('registers:outgoing-paper', 'unit', 'GET',                '404  404  404  404  404  404  403  403  404  login'),
+    _row('registers:outgoing-paper', 'unit', 'POST',               '404  404  404  404  404  404  403  403  404  login'),
     _row('home', '-', 'GET',                                       '200  200  200  200  200  200  200  200  200  login'),
     _row('delegation-create', '-', 'POST',                         '302  302  302  302  302  302  302  302  302  login'),
     _row('login', '-', 'GET',                                      '302  302  302  302  302  302  302  302  302  200'),

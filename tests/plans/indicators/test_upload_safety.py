@@ -71,8 +71,10 @@ def refused(assignment, by, data: bytes, opened) -> list[str]:
 
 
 def stored_files() -> list[Path]:
+    """Uploaded files kept; the issued plan's own document (plans.documents) is not an upload."""
     root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    documents = root / "plans" / "documents"
+    return [p for p in root.rglob("*") if p.is_file() and documents not in p.parents] if root.exists() else []
 
 
 @pytest.fixture
