@@ -3,18 +3,9 @@ only through inspections.services (history, numbering and the freeze after issua
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Conclusion, Finding, Inspection, InspectionTarget, Programme, Remediation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Programme)
