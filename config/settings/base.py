@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "obligations",
     "dashboards",
     "registers",
+    "signing",
     "demo",
     "workflows",
 ]
@@ -408,3 +409,24 @@ SOFFICE_PATH = env_str("SOFFICE_PATH", "/usr/bin/soffice")
 PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 120)
 if PDF_TIMEOUT_SECONDS < 5:
     raise ConfigError(f"Environment variable PDF_TIMEOUT_SECONDS={PDF_TIMEOUT_SECONDS} is below 5 seconds.")
+
+# --- Digital signatures (issue 13, signing app) ---
+# Fernet keys (urlsafe base64 of 32 bytes) that seal the PKCS#12 archives kept for signing on the
+# server; the first seals, all open (rotation). The embedded default derives one from SECRET_KEY;
+# production must set its own (config/settings/production.py refuses to start without it).
+SIGNING_KEYS = env_list("SIGNING_KEYS", [])
+if not SIGNING_KEYS:
+    import base64 as _base64
+    import hashlib as _hashlib
+
+    SIGNING_KEYS = [_base64.urlsafe_b64encode(_hashlib.sha256(("signing|" + SECRET_KEY).encode()).digest()).decode()]
+for _key in SIGNING_KEYS:
+    try:
+        import cryptography.fernet as _fernet_module
+
+        _fernet_module.Fernet(_key)
+    except ValueError as _error:
+        raise ConfigError("Environment variable SIGNING_KEYS holds a value that is not a Fernet key "
+                          "(urlsafe base64 of 32 bytes).") from _error
+# A signed PDF uploaded from a person's own signing tool is refused above this size.
+SIGNING_MAX_UPLOAD_BYTES = env_int("SIGNING_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

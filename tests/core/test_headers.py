@@ -159,6 +159,7 @@ def test_production_settings_send_hsts_for_a_year():
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "-production-test-key-" + "y" * 30,
+        "SIGNING_KEYS": "Qm9JbZSx2YwPAq2Mw9lbxRm8Z7W9yq3YcqjZbZgqk9Y=",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
         "DJANGO_ALLOWED_HOSTS": "kehoach.example.vn",
         "APP_VAR_DIR": "/tmp/kehoach-hsts-check",

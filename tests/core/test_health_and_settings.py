@@ -49,6 +49,7 @@ def run_manage(*args, **extra_env):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "-production-test-key-" + "y" * 30,
+        "SIGNING_KEYS": "Qm9JbZSx2YwPAq2Mw9lbxRm8Z7W9yq3YcqjZbZgqk9Y=",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
         "DJANGO_ALLOWED_HOSTS": "kehoach.example.vn",
         "APP_VAR_DIR": "/tmp/kehoach-deploy-check",
@@ -70,6 +71,12 @@ def test_production_refuses_a_weak_secret_naming_the_variable():
     result = run_manage("check", DJANGO_SECRET_KEY="short")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_own_signing_keys():
+    result = run_manage("check", SIGNING_KEYS="")
+    assert result.returncode != 0
+    assert "SIGNING_KEYS" in result.stderr
 
 
 def test_production_refuses_sqlite_naming_the_variable():
