@@ -28,7 +28,7 @@ run: demo
 	@echo ""
 	@echo "  Mở trình duyệt tại: http://$(HOST):$(PORT)/"
 	@echo "  (API: http://$(HOST):$(PORT)/api/docs/ — quản trị: http://$(HOST):$(PORT)/admin/)"
-	@[ -x /usr/bin/soffice ] || echo "  (Văn bản PDF cần LibreOffice: sudo apt-get install libreoffice-writer-nogui fonts-liberation2; thiếu thì vẫn tải được .docx)"
+	@[ -x /usr/bin/soffice ] || echo "  (Văn bản PDF cần LibreOffice: sudo apt-get install libreoffice-writer-nogui fonts-liberation2 poppler-utils; thiếu thì vẫn tải được .docx)"
 	@echo ""
 	PORT=$(PORT) HOST=$(HOST) $(VENV)/bin/honcho start
 

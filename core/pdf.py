@@ -61,3 +61,25 @@ def docx_to_pdf(content: bytes) -> bytes:
         if not result.is_file() or not result.read_bytes().startswith(b"%PDF"):
             raise PdfUnavailable(_("LibreOffice could not make the PDF; download the .docx instead."))
         return result.read_bytes()
+
+
+def preview_available() -> bool:
+    return shutil.which("pdftoppm") is not None
+
+
+def first_page_png(content: bytes, *, width: int = 900) -> bytes:
+    """Page 1 of a PDF as a PNG `width` pixels wide (poppler's pdftoppm): what a phone shows of the
+    document before anyone downloads it. PdfUnavailable when poppler is missing or the PDF is bad."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise PdfUnavailable(_("The preview needs poppler-utils on the server; download the PDF instead."))
+    with tempfile.TemporaryDirectory(prefix="kehoach-preview-") as work:
+        source = Path(work) / "document.pdf"
+        source.write_bytes(content)
+        try:
+            subprocess.run([pdftoppm, "-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to-x", str(width),
+                            "-scale-to-y", "-1", str(source), str(Path(work) / "page")],
+                           capture_output=True, timeout=settings.PDF_TIMEOUT_SECONDS, check=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise PdfUnavailable(_("The preview could not be made; download the PDF instead.")) from exc
+        return (Path(work) / "page.png").read_bytes()

@@ -2,13 +2,17 @@
 visibility selectors (another unit's object is a 404), every change is a call to a service
 (its errors become 400/403/409 in core.api.exception_handler), transitions are POST actions."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -26,6 +30,7 @@ from core.api import (
 from core.api import history_response as _history
 from core.files import DOCX, PDF, DocxRenderer, PdfRenderer, file_response
 from core.pdf import PdfUnavailable
+from core.rules import require
 from core.serializers import (
     DATETIME_INPUTS,
     MAX_ID,
@@ -34,9 +39,11 @@ from core.serializers import (
     RequiredCommentSerializer,
 )
 from core.transitions import history_of
+from signing.serializers import SignedFileSerializer, SignedUploadSerializer
 
-from . import bulk, documents, selectors, services
+from . import bulk, documents, selectors, services, signatures
 from .models import Assignment, AssignmentState, Plan, PlanState, Report
+from .rules import PLAN_RULES
 from .serializers import (
     AssignmentFilterSerializer,
     AssignmentSerializer,
@@ -186,10 +193,36 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
         file, the same bytes at every download."""
         plan = self.get_object()
         try:
-            content = documents.plan_pdf(plan)
+            content = signatures.pdf_for_download(plan)
         except PdfUnavailable as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return file_response(content, documents.file_name(plan, "pdf"), PDF)
+
+    @extend_schema(responses={200: SignedFileSerializer(many=True), 404: TRANSITION_ERRORS[404]})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def signatures(self, request, pk=None):
+        """Each signed file of the plan (approved version, issued document) with the signatures
+        found in its bytes now: a file changed after signing shows its signatures invalid."""
+        return Response(SignedFileSerializer(signatures.signatures_of(self.get_object()), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": SignedUploadSerializer},
+                   responses={200: SignedFileSerializer(many=True), **TRANSITION_ERRORS,
+                              503: OpenApiResponse(description="The server cannot make PDFs (no LibreOffice).")})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def sign(self, request, pk=None):
+        """The approving leader uploads document-pdf signed with their own token. It is kept only if
+        it is that file with signatures added, every signature valid, the last covering the whole
+        file, and the new one made with a certificate registered to the approving leader."""
+        plan = self.get_object()
+        require(PLAN_RULES, "sign", request.user, plan)  # who may sign, before the body is read
+        upload = checked_body(SignedUploadSerializer, request)["file"]
+        if upload.size > settings.SIGNING_MAX_UPLOAD_BYTES:
+            raise DRFValidationError({"file": [_("The file is larger than allowed.")]})
+        try:
+            signatures.upload_signed(plan, upload.read(), by=request.user)
+        except PdfUnavailable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(SignedFileSerializer(signatures.signatures_of(plan), many=True).data)
 
     @extend_schema(responses={200: PlanProgressSerializer, 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])

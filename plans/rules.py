@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Position, Role
 from core.rules import Rule, both, holds, in_states
+from core.transitions import history_of
 
 from .models import AssignmentState, PlanState
 
@@ -44,6 +45,19 @@ def _review_or_approve_return(user, plan):
     return _may("approve_plans", gettext_lazy("return drafts"), _issuer)(user, plan)
 
 
+def approver_of(plan):
+    """The leader who approved the plan last (their signature is the one its documents carry)."""
+    entry = history_of(plan).filter(transition="approve").last()
+    return entry.by if entry is not None else None
+
+
+def _approved_it(user, plan):
+    leader = approver_of(plan)
+    if leader is not None and leader.pk == user.pk:
+        return None
+    return _("Only the leader who approved the document can upload its signed version.")
+
+
 PLAN_RULES = {
     "edit": Rule(_may("draft_plans", gettext_lazy("edit plans"), _issuer), in_states(PlanState.DRAFT)),
     "submit": Rule(_may("draft_plans", gettext_lazy("submit plans"), _issuer), in_states(PlanState.DRAFT)),
@@ -54,6 +68,8 @@ PLAN_RULES = {
                     in_states(PlanState.AWAITING_APPROVAL)),
     "issue": Rule(_may("issue_plans", gettext_lazy("issue plans"), _issuer), in_states(PlanState.APPROVED)),
     "revoke": Rule(_may("approve_plans", gettext_lazy("revoke plans"), _issuer), in_states(PlanState.ISSUED)),
+    # The leader's own signature, made with their token and uploaded (plans.signatures).
+    "sign": Rule(_approved_it, in_states(PlanState.APPROVED, PlanState.ISSUED, PlanState.CLOSED)),
 }
 
 

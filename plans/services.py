@@ -157,6 +157,8 @@ def plan_approve(*, plan: Plan, by, comment: str = "") -> Plan:
             _require_deadlines_ahead(plan, timezone.now())
         transitions.apply(plan, "approve", by=by, comment=comment, label=_("approve"), acting_unit=plan.issuing_unit)
         engine.complete(plan.process, PlanApprovalFlow.approve, by=by)
+        if plan.state == PlanState.APPROVED:
+            transaction.on_commit(lambda: tasks.plan_sign_approval.delay(plan.pk), robust=True)
     return plan
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_assignments, views_bulk
+from . import views, views_assignments, views_bulk, views_documents
 from .indicators import views as indicator_views
 
 app_name = "plans"
@@ -12,8 +12,10 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/sua/", views.plan_edit, name="edit"),
     path("<int:pk>/thao-tac/<slug:action>/", views.plan_action, name="action"),
-    path("<int:pk>/van-ban.docx", views.plan_document_docx, name="document-docx"),
-    path("<int:pk>/van-ban.pdf", views.plan_document_pdf, name="document-pdf"),
+    path("<int:pk>/van-ban.docx", views_documents.plan_document_docx, name="document-docx"),
+    path("<int:pk>/van-ban.pdf", views_documents.plan_document_pdf, name="document-pdf"),
+    path("<int:pk>/van-ban.png", views_documents.plan_document_preview, name="document-preview"),
+    path("<int:pk>/van-ban/ban-da-ky/", views_documents.plan_document_upload, name="document-upload"),
     path("<int:pk>/xu-ly-hang-loat/", views_bulk.plan_bulk, name="bulk"),
     path("giao-viec/<int:pk>/", views_assignments.assignment_detail, name="assignment"),
     path("giao-viec/<int:pk>/thao-tac/<slug:action>/", views_assignments.assignment_action, name="assignment-action"),

@@ -19,15 +19,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import positions_active, units_of
 from core.errors import ActionForbidden
-from core.files import DOCX, PDF, file_response
-from core.pdf import PdfUnavailable, pdf_available
 from core.ui import add_service_errors, back, forbidden, perform
 
-from . import documents, selectors, services
+from . import selectors, services
 from .forms import PlanFilterForm, PlanForm, departments_for
 from .models import AssignmentState, PlanState
 from .screens import attachments_of, buttons, history
 from .selectors import STATUS_LABELS
+from .views_documents import document_card
 
 PAGE_SIZE = 20
 
@@ -112,27 +111,8 @@ def plan_detail(request, pk):
         "indicator_results": is_issuer and indicator_count and plan.state in (PlanState.ISSUED, PlanState.CLOSED),
         "attachments": attachments_of(plan),
         "history": history(plan, selectors.plan_history_for(request.user, plan)),
-        "document_fixed": documents.is_fixed(plan),
-        "pdf_available": pdf_available(),
+        **document_card(user, plan),
     })
-
-
-@login_required
-def plan_document_docx(request, pk):
-    """The plan's official document: as issued, or the draft's preview (anyone who sees the plan)."""
-    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
-    return file_response(documents.plan_docx(plan), documents.file_name(plan, "docx"), DOCX)
-
-
-@login_required
-def plan_document_pdf(request, pk):
-    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
-    try:
-        content = documents.plan_pdf(plan)
-    except PdfUnavailable as exc:
-        messages.error(request, str(exc))
-        return redirect("plans:detail", pk=plan.pk)
-    return file_response(content, documents.file_name(plan, "pdf"), PDF)
 
 
 def _drafting_units(user):

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from core import attachments
 from core.errors import ActionForbidden, TransitionNotAllowed
-from core.pdf import pdf_available
 from core.ui import add_service_errors, back, perform
 
 from . import selectors, services
@@ -24,6 +23,7 @@ from .indicators import services as indicator_services
 from .indicators.figures import figures_block, save_figures
 from .screens import attachments_of, buttons, history
 from .selectors import STATUS_LABELS
+from .views_documents import document_card
 
 RETURNED_STATUSES = (selectors.RETURNED, selectors.RETURNED_OVERDUE)
 
@@ -70,7 +70,7 @@ def assignment_page(request, assignment, report_form=None, figures=None):
                     for files in [attachments.attachments_by_owner(reports)] for r in reports],
         "implementing": selectors.plans_visible_to(user).filter(parent_assignment=assignment),
         "plan_attachments": attachments_of(assignment.plan),
-        "pdf_available": pdf_available(),  # the plan's document, as issued (plans/_document.html)
+        **document_card(user, assignment.plan),  # the plan's document, as issued (plans/_document.html)
         "history": history(assignment),
     })
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_TOTP_SECRET, demo_seed
 from demo.overdue import demo_overdue_seed
+from demo.signing import demo_signing_seed
 from inspections.demo import demo_inspections_seed
 from obligations.demo import demo_obligations_seed
 from plans.demo import demo_indicator_plan_seed, demo_plans_seed
@@ -24,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, password=None, **options):
         password = password or os.environ.get("DEMO_PASSWORD") or self._kept_password()
         accounts = demo_seed(password=password)
+        demo_signing_seed()  # before the plans: the issued demo plan is signed as it is issued
         demo_plans_seed()
         demo_indicator_plan_seed()
         demo_obligations_seed()
