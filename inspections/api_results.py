@@ -1,5 +1,5 @@
 """What an inspection leaves behind, over REST: findings and conclusions by id, the conclusion
-notice as .docx, remediation, and the committee's dashboard. The rules of inspections.api hold."""
+notice as .docx and PDF, remediation, and the committee's dashboard. The rules of inspections.api hold."""
 
 
 from django.db.models import Prefetch
@@ -27,7 +27,8 @@ from core.api import (
     transition_action,
 )
 from core.api import history_response as _history
-from core.files import DOCX, DocxRenderer, file_response
+from core.files import DOCX, PDF, DocxRenderer, PdfRenderer, file_response
+from core.pdf import PdfUnavailable
 from core.serializers import CommentSerializer, HistoryEntrySerializer, RequiredCommentSerializer
 
 from . import selectors, services
@@ -98,13 +99,37 @@ class ConclusionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 class ConclusionDocument(APIView):
     renderer_classes = [JSONRenderer, DocxRenderer]
 
+    def conclusion(self, request, id) -> Conclusion:
+        """Whoever sees the conclusion may download its notice, as .docx or PDF."""
+        return get_object_or_404(selectors.conclusions_with_recommendations(request.user), pk=id)
+
     @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY, **NOT_FOUND})
     def get(self, request, id):
         """The conclusion notice (thông báo kết luận) as a Word document."""
-        conclusion = get_object_or_404(selectors.conclusions_with_recommendations(request.user), pk=id)
+        conclusion = self.conclusion(request, id)
         from .documents import conclusion_docx  # python-docx is loaded only when a notice is asked for
 
         return file_response(conclusion_docx(conclusion), f"thong-bao-ket-luan-{conclusion.pk}.docx", DOCX)
+
+
+class ConclusionPdf(ConclusionDocument):
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(responses={
+        (200, PDF): OpenApiTypes.BINARY, **NOT_FOUND,
+        503: OpenApiResponse(description="The server cannot make PDFs (no LibreOffice); `detail` says so."),
+    })
+    def get(self, request, id):
+        """The conclusion notice as PDF/A, made from the .docx: of an issued notice the stored file,
+        the same bytes at every download; of a draft a preview marked DỰ THẢO."""
+        conclusion = self.conclusion(request, id)
+        from .documents import conclusion_pdf
+
+        try:
+            content = conclusion_pdf(conclusion)
+        except PdfUnavailable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return file_response(content, f"thong-bao-ket-luan-{conclusion.pk}.pdf", PDF)
 
 
 # --- Remediation -----------------------------------------------------------------------------

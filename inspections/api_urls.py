@@ -13,6 +13,7 @@ router.register("remediations", api_results.RemediationViewSet, basename="api-re
 
 urlpatterns = [
     path("conclusions/<int:id>/document.docx", api_results.ConclusionDocument.as_view(), name="api-conclusion-docx"),
+    path("conclusions/<int:id>/document.pdf", api_results.ConclusionPdf.as_view(), name="api-conclusion-pdf"),
     path("inspection-dashboard/", api_results.InspectionDashboard.as_view(), name="api-inspection-dashboard"),
     path("", include(router.urls)),
 ]

@@ -5,14 +5,19 @@ pieces as the plans' documents (core.docx_layout) and made into PDF by the same 
 """
 
 import datetime
+import re
 from collections import defaultdict
+from pathlib import PurePosixPath
 
-from django.db.models import Count, Q
+from django.core.files.base import ContentFile
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core import docx_layout
 from core.docx_layout import place_of
 from core.pdf import docx_to_pdf
+from core.text import fold
 from core.transitions import history_of
 
 from .models import (
@@ -21,6 +26,7 @@ from .models import (
     Conclusion,
     ConclusionState,
     DecisionKind,
+    Finding,
     FindingCategory,
     InspectionKind,
     InspectionTarget,
@@ -215,9 +221,53 @@ def conclusion_docx(conclusion: Conclusion) -> bytes:
     return docx_layout.to_bytes(document)
 
 
+def file_name(conclusion: Conclusion, extension: str) -> str:
+    """12-TB/UBKTTĐ → thong-bao-ket-luan-12-tb-ubkttd.pdf: plain ASCII survives every mail client."""
+    name = slugify(fold(conclusion.number).replace("/", "-")) if conclusion.number else f"du-thao-{conclusion.pk}"
+    return f"thong-bao-ket-luan-{name}.{extension}"
+
+
+def _edition(conclusion: Conclusion) -> int:
+    """Which corrections the issued notice holds: the last correction of a finding recorded on its
+    target (0: none). The notice shows each correction beside the finding it corrects, and nothing
+    else of it changes once issued, so a stored PDF of the same edition is the notice as it stands."""
+    return (Finding.objects.filter(target_id=conclusion.target_id, corrects__isnull=False)
+            .aggregate(last=Max("pk"))["last"] or 0)
+
+
+def _stored_edition(name: str) -> int | None:
+    # "inspections/conclusions/7-0.pdf", or "7-0_AbC1234.pdf" should the storage have renamed it.
+    match = re.fullmatch(r"\d+-(\d+)(?:_\w+)?\.pdf", PurePosixPath(name).name)
+    return int(match[1]) if match else None
+
+
 def conclusion_pdf(conclusion: Conclusion) -> bytes:
-    """The notice as PDF/A, by the converter of every document; core.pdf.PdfUnavailable without LibreOffice."""
-    return docx_to_pdf(conclusion_docx(conclusion))
+    """The notice as PDF/A, by the converter of every document; core.pdf.PdfUnavailable without LibreOffice.
+
+    An issued notice's PDF is made once and stored, then served as stored: every download gives the
+    same bytes, without LibreOffice's seconds. A correction recorded since changes the notice (and its
+    .docx), so the PDF of the new edition is made and stored in its place. A notice not issued yet is a
+    preview, composed on every download.
+    """
+    conclusion = Conclusion.objects.get(pk=conclusion.pk)
+    if conclusion.state != ConclusionState.ISSUED:
+        return docx_to_pdf(conclusion_docx(conclusion))
+    edition, stored = _edition(conclusion), conclusion.document_pdf.name
+    if stored and _stored_edition(stored) == edition:
+        with conclusion.document_pdf.open("rb") as file:
+            return file.read()
+    content = docx_to_pdf(conclusion_docx(conclusion))
+    storage = conclusion.document_pdf.storage
+    name = storage.save(f"inspections/conclusions/{conclusion.pk}-{edition}.pdf", ContentFile(content))
+    # Claimed with a conditional update, as plans.documents.plan_pdf does: of two first downloads at
+    # once one file is kept and whoever lost serves the winner's bytes. An earlier edition's file is
+    # kept on disk: it is what was downloaded before the correction.
+    if Conclusion.objects.filter(pk=conclusion.pk, document_pdf=stored).update(document_pdf=name):
+        return content
+    storage.delete(name)
+    conclusion.refresh_from_db(fields=["document_pdf"])
+    with conclusion.document_pdf.open("rb") as file:
+        return file.read()
 
 
 # --- The year summary ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What inspections tell the mechanisms about themselves, once, from InspectionsConfig.ready():
 their flows for the inbox and task notices, who is told of a return or an approval, their
-deadline steps, and who may read their files."""
+deadline steps, who may read their files, and the register rows of the decisions and notices of
+before the registers (inspections.backfill)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +11,10 @@ from core.audit import register_subject
 from deadlines.steps import register_step
 from notifications.models import NotificationKind
 from notifications.registry import Authored, register_transition_notices
+from registers.registry import register_outgoing_source
 from workflows.registry import register_flow
 
-from . import deadline_steps, inbox
+from . import backfill, deadline_steps, inbox
 from .models import Conclusion, Finding, Inspection, InspectionTarget, Remediation, RemediationReport
 from .selectors import (
     conclusions_visible_to,
@@ -66,3 +68,5 @@ def register() -> None:
                               (Finding, findings_visible_to), (Conclusion, conclusions_visible_to),
                               (Remediation, remediations_visible_to)):
         register_subject(model, visible_to)
+    register_outgoing_source("inspection decisions", backfill.decisions_unregistered)
+    register_outgoing_source("inspection conclusions", backfill.conclusions_unregistered)

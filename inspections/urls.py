@@ -21,6 +21,7 @@ urlpatterns = [
     path("doi-tuong/<int:pk>/ket-luan/", views_targets.conclusion_edit, name="conclusion-edit"),
     path("phat-hien/<int:pk>/sua/", views_targets.finding_edit, name="finding-edit"),
     path("ket-luan/<int:pk>.docx", views_targets.conclusion_docx, name="conclusion-docx"),
+    path("ket-luan/<int:pk>.pdf", views_targets.conclusion_pdf, name="conclusion-pdf"),
     path("khac-phuc/<int:pk>/", views_remediation.remediation_detail, name="remediation"),
     path("khac-phuc/<int:pk>/thao-tac/<slug:action>/", views_remediation.remediation_action,
          name="remediation-action"),

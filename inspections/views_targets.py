@@ -9,15 +9,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import attachments
 from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
-from core.files import DOCX, file_response
-from core.text import fold
+from core.files import DOCX, PDF, file_response
+from core.pdf import PdfUnavailable, pdf_available
 from core.ui import action_forms, back, forbidden, perform_or_forbid
 
 from . import selectors, services
@@ -106,6 +105,7 @@ def _target_page(request, target, *, self_report_form=None, finding_form=None, c
         "conclusion": conclusion,
         "recommendations": list(conclusion.recommendations.all()) if conclusion else [],
         "conclusion_issued": conclusion is not None and conclusion.state == ConclusionState.ISSUED,
+        "pdf_available": pdf_available(),
         "action_forms": action_forms(CONCLUSION_ACTION_FORMS, allowed),
         "remediations": remediations,
         "history": history_rows(user, inspection, target, *([conclusion] if conclusion else [])),
@@ -255,11 +255,29 @@ def conclusion_edit(request, pk):
     })
 
 
+def _conclusion_document(request, pk):
+    """The conclusion whose notice is asked for: whoever sees the conclusion may download it."""
+    return get_object_or_404(selectors.conclusions_visible_to(request.user), pk=pk)
+
+
 @login_required
 def conclusion_docx(request, pk):
-    conclusion = get_object_or_404(selectors.conclusions_visible_to(request.user), pk=pk)
-    from .documents import conclusion_docx as render_docx  # written beside these screens
+    conclusion = _conclusion_document(request, pk)
+    from . import documents  # python-docx is loaded only when a notice is asked for
 
-    # 12-TB/UBKTTĐ → thong-bao-ket-luan-12-tb-ubkttd.docx: plain ASCII survives every mail client.
-    name = slugify(fold(conclusion.number).replace("/", "-")) if conclusion.number else f"du-thao-{conclusion.pk}"
-    return file_response(render_docx(conclusion), f"thong-bao-ket-luan-{name}.docx", DOCX)
+    return file_response(documents.conclusion_docx(conclusion), documents.file_name(conclusion, "docx"), DOCX)
+
+
+@login_required
+def conclusion_pdf(request, pk):
+    """The notice as PDF: of an issued one the stored file, of a draft a preview. Without LibreOffice
+    the page says why and offers the .docx."""
+    conclusion = _conclusion_document(request, pk)
+    from . import documents
+
+    try:
+        content = documents.conclusion_pdf(conclusion)
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("inspections:target", args=[conclusion.target_id]) + "#ket-luan")
+    return file_response(content, documents.file_name(conclusion, "pdf"), PDF)

@@ -1,6 +1,7 @@
 """What plans tell the mechanisms about themselves, once, from PlansConfig.ready(): their
 flows for the inbox and task notices, the department-head rule of the review queue, who is
-told of a return or an approval, their deadline steps, and who may read their files."""
+told of a return or an approval, their deadline steps, who may read their files, and the register
+rows of the plans and receipts of before the registers (plans.backfill)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +11,10 @@ from core.audit import register_subject
 from deadlines.steps import register_step
 from notifications.models import NotificationKind
 from notifications.registry import Authored, register_task_notice_recipients, register_transition_notices
+from registers.registry import register_incoming_source, register_outgoing_source
 from workflows.registry import register_flow, register_queue_rule
 
-from . import deadline_steps, inbox
+from . import backfill, deadline_steps, inbox
 from .flows import AssignmentFlow
 from .models import Assignment, Plan, Report
 from .screens import TRANSITION_LABELS
@@ -56,3 +58,5 @@ def register() -> None:
     register_subject(Plan, plans_issued_by_units_of, TRANSITION_LABELS)
     register_subject(Assignment, assignments_visible_to, TRANSITION_LABELS)
     register_subject(Report, reports_visible_to)
+    register_outgoing_source("plans", backfill.plans_unregistered)
+    register_incoming_source("assignments", backfill.receipts_unregistered)

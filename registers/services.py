@@ -1,7 +1,9 @@
 """Writes of the registers. Each runs inside the caller's transaction (the issue or the receipt)
 or its own, so a row exists exactly when the number or the receipt it records was committed."""
 
+import dataclasses
 import datetime
+import heapq
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,7 +16,9 @@ from core import transitions
 from core.models import DocumentSequence, TransitionLog
 from core.numbering import DocumentNumber, number_next
 
+from . import registry
 from .models import DocumentKind, IncomingEntry, OutgoingEntry
+from .registry import IncomingDocument, OutgoingDocument
 from .rules import require_register_paper
 
 PAPER = "register_paper"
@@ -120,3 +124,101 @@ def incoming_record(*, assignment, unit, arrived_at: datetime.datetime, sender: 
             )
     except IntegrityError:
         return IncomingEntry.objects.get(content_type=content_type, object_id=assignment.pk)
+
+
+# --- Backfill: the documents of before the registers ---------------------------------------------
+
+class BackfillRefused(Exception):
+    """A document the backfill cannot register with the number it holds. The message names it, in
+    English: it is for the operator who runs the command, not for the screens."""
+
+
+@dataclasses.dataclass
+class BackfillResult:
+    outgoing: int = 0
+    incoming: int = 0
+    refused: list[str] = dataclasses.field(default_factory=list)
+
+
+def _has_outgoing_row(document) -> bool:
+    return OutgoingEntry.objects.filter(content_type=ContentType.objects.get_for_model(document),
+                                        object_id=document.pk).exists()
+
+
+def _outgoing_needed(item: OutgoingDocument) -> bool:
+    """Whether `item` still needs its row; BackfillRefused when the number it holds cannot be it. The
+    row is written from the number as taken, so that must be a place its sequence has given out and
+    no other row holds: a place ahead of the sequence would make the next issue of that scope fail
+    on the register's constraint."""
+    if _has_outgoing_row(item.document):
+        return False
+    if item.number_seq is None or not item.number_scope:
+        raise BackfillRefused(f"{item.label}: numbered outside the sequences, not registered")
+    if item.issued_at is None:
+        raise BackfillRefused(f"{item.label}: no date of issue, not registered")
+    last = DocumentSequence.objects.filter(scope=item.number_scope).values_list("last_number", flat=True).first()
+    if last is None or item.number_seq > last:
+        raise BackfillRefused(f"{item.label}: number {item.number_seq} is ahead of its sequence "
+                              f"{item.number_scope}, not registered")
+    if OutgoingEntry.objects.filter(number_scope=item.number_scope, number_seq=item.number_seq).exists():
+        raise BackfillRefused(f"{item.label}: its number is registered for another document, not registered")
+    return True
+
+
+def outgoing_backfill(item: OutgoingDocument) -> OutgoingEntry | None:
+    """The row of a document numbered before the register existed, with the number and the date it
+    took then, never a new number (its sequence is past it). None when it has its row already;
+    BackfillRefused when its number cannot be placed (_outgoing_needed)."""
+    with transaction.atomic():
+        if not _outgoing_needed(item):
+            return None
+        number = DocumentNumber(seq=item.number_seq, text=item.number_text, scope=item.number_scope)
+        try:
+            with transaction.atomic():  # a second backfill at the same moment wrote it first
+                return outgoing_record(number=number, unit=item.unit, department=item.department, kind=item.kind,
+                                       subject=item.subject, signer=item.signer, recipients=item.recipients,
+                                       issued_at=item.issued_at, by=item.by, document=item.document)
+        except IntegrityError:
+            if _has_outgoing_row(item.document):
+                return None
+            raise BackfillRefused(f"{item.label}: its number is registered for another document, "
+                                  "not registered") from None
+
+
+def _has_incoming_row(assignment) -> bool:
+    return IncomingEntry.objects.filter(content_type=ContentType.objects.get_for_model(assignment),
+                                        object_id=assignment.pk).exists()
+
+
+def incoming_backfill(item: IncomingDocument) -> IncomingEntry | None:
+    """The row of a receipt confirmed before the register existed, dated when it arrived. No arrival
+    number was given then, so it takes the next of the unit's register for that year: receipts of a
+    past year are numbered 1, 2, 3… in the order they arrived, those of the current year follow the
+    ones registered since. None when the receipt has its row already."""
+    with transaction.atomic():
+        if _has_incoming_row(item.assignment):
+            return None
+        return incoming_record(assignment=item.assignment, unit=item.unit, arrived_at=item.arrived_at,
+                               sender=item.sender, document_number=item.document_number,
+                               document_date=item.document_date, subject=item.subject)
+
+
+def backfill(*, dry_run: bool = False) -> BackfillResult:
+    """Write the missing rows of every registered source (registers.registry): outgoing in number
+    order, incoming in arrival order, each in its own transaction, so a run stopped halfway is taken
+    up by the next and a second run writes nothing. `dry_run` counts what would be written."""
+    result = BackfillResult()
+    outgoing = sorted((item for source in registry.outgoing_sources() for item in source()),
+                      key=lambda item: (item.number_scope, item.number_seq or 0, item.label))
+    for item in outgoing:
+        try:
+            result.outgoing += _outgoing_needed(item) if dry_run else (outgoing_backfill(item) is not None)
+        except BackfillRefused as exc:
+            result.refused.append(str(exc))
+    incoming = heapq.merge(*(source() for source in registry.incoming_sources()), key=lambda item: item.arrived_at)
+    for item in incoming:
+        if dry_run:
+            result.incoming += not _has_incoming_row(item.assignment)
+        else:
+            result.incoming += incoming_backfill(item) is not None
+    return result

@@ -78,6 +78,10 @@ class Conclusion(ConcurrentTransitionMixin, NumberedDocument):
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("drafted by"))
     updated_at = models.DateTimeField(default=timezone.now)
+    # The issued notice as PDF (inspections.documents.conclusion_pdf): made at the first download and
+    # kept, made again only when a correction of a finding has changed the notice since.
+    document_pdf = models.FileField(_("issued document (PDF)"), upload_to="inspections/conclusions/", blank=True,
+                                    editable=False)
 
     class Meta(NumberedDocument.Meta):  # conclusion_number_unique_in_scope
         verbose_name = _("conclusion")
