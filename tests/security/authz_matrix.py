@@ -67,6 +67,7 @@ EXCLUDED_PREFIXES = {
 # Whether this machine can make PDFs (core.pdf, settings.SOFFICE_PATH's default): CI installs LibreOffice.
 _PDF = Path("/usr/bin/soffice").is_file() or shutil.which("soffice") is not None
 _PDF_API, _PDF_WEB = ("200", "200") if _PDF else ("503", "302")
+_PNG = "200" if _PDF and shutil.which("pdftoppm") else "503"
 
 # PL province leader, PO province officer, DH department head, CL clerk, IN inspector, CH inspection chair,
 # MAo / MAs Mường Ảng's officer / secretary, TG Tuần Giáo's officer (the outsider), anon not signed in.
@@ -103,6 +104,10 @@ MATRIX = [
     _row('api-plan-document-docx', 'district_plan', 'GET',         '404  404  404  404  404  404  200  200  404  401'),
     _row('api-plan-document-pdf', 'plan', 'GET',                   f'{_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  401'),
     _row('api-plan-document-pdf', 'district_plan', 'GET',          f'404  404  404  404  404  404  {_PDF_API}  {_PDF_API}  404  401'),
+    _row('api-plan-signatures', 'plan', 'GET',                     '200  200  200  200  200  200  200  200  200  401'),
+    _row('api-plan-signatures', 'district_plan', 'GET',            '404  404  404  404  404  404  200  200  404  401'),
+    _row('api-plan-sign', 'plan', 'POST',                         '400  403  403  403  403  403  403  403  403  401'),
+    _row('api-plan-sign', 'district_plan', 'POST',                '404  404  404  404  404  404  403  403  404  401'),
     _row('api-plan-return', 'plan', 'POST',                        '409  403  403  403  403  403  403  403  403  401'),
     _row('api-plan-review', 'plan', 'POST',                        '403  403  409  403  403  403  403  403  403  401'),
     _row('api-plan-revoke', 'plan', 'POST',                        '200* 403  403  403  403  403  403  403  403  401'),
@@ -117,6 +122,7 @@ MATRIX = [
     _row('api-report-list', '-', 'GET',                            '200  200  200  200  200  200  200  200  200  401'),
     _row('api-report-detail', 'report', 'GET',                     '200  200  200  200  200  200  200  200  404  401'),
     _row('api-conclusion-docx', 'conclusion', 'GET',               '200  404  404  404  200  200  200  200  404  401'),
+    _row('api-conclusion-pdf', 'conclusion', 'GET',                f'{_PDF_API}  404  404  404  {_PDF_API}  {_PDF_API}  {_PDF_API}  {_PDF_API}  404  401'),
     _row('api-inspection-dashboard', '-', 'GET',                   '200  404  404  404  200  200  404  404  404  401', query='unit={province}&year=2024'),
     _row('api-inspection-programme-list', '-', 'GET',              '200  200  200  200  200  200  200  200  200  401'),
     _row('api-inspection-programme-detail', 'programme', 'GET',    '200  404  404  404  200  200  404  404  404  401'),
@@ -159,6 +165,10 @@ MATRIX = [
     _row('plans:document-docx', 'district_plan', 'GET',            '404  404  404  404  404  404  200  200  404  login'),
     _row('plans:document-pdf', 'plan', 'GET',                      f'{_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  login'),
     _row('plans:document-pdf', 'district_plan', 'GET',             f'404  404  404  404  404  404  {_PDF_WEB}  {_PDF_WEB}  404  login'),
+    _row('plans:document-preview', 'plan', 'GET',                  f'{_PNG}  {_PNG}  {_PNG}  {_PNG}  {_PNG}  {_PNG}  {_PNG}  {_PNG}  {_PNG}  login'),
+    _row('plans:document-preview', 'district_plan', 'GET',         f'404  404  404  404  404  404  {_PNG}  {_PNG}  404  login'),
+    _row('plans:document-upload', 'plan', 'POST',                  '302  302  302  302  302  302  302  302  302  login'),
+    _row('plans:document-upload', 'district_plan', 'POST',         '404  404  404  404  404  404  302  302  404  login'),
     _row('plans:edit', 'plan', 'GET',                              '302  302  302  302  302  302  302  302  302  login'),
     _row('plans:edit', 'district_plan', 'GET',                     '404  404  404  404  404  404  200  200  404  login'),
     _row('plans:action', 'plan', 'POST',                           '302* 302  302  302  302  302  302  302  302  login', action='revoke'),
@@ -196,6 +206,7 @@ MATRIX = [
     _row('inspections:conclusion-edit', 'target', 'GET',           '403  404  404  404  302  403  403  403  404  login'),
     _row('inspections:finding-edit', 'finding', 'GET',             '403  404  404  404  302  403  403  403  404  login'),
     _row('inspections:conclusion-docx', 'conclusion', 'GET',       '200  404  404  404  200  200  200  200  404  login'),
+    _row('inspections:conclusion-pdf', 'conclusion', 'GET',        f'{_PDF_WEB}  404  404  404  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  404  login'),
     _row('inspections:remediation', 'remediation', 'GET',          '200  404  404  404  200  200  200  200  404  login'),
     _row('inspections:remediation-action', 'remediation', 'POST',  '403  404  404  404  302  302  403  403  404  login', action='verify'),
     _row('notifications:list', '-', 'GET',                         '200  200  200  200  200  200  200  200  200  login'),
