@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dashboards",
     "registers",
     "signing",
+    "restructuring",
     "demo",
     "workflows",
 ]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RestructuringConfig(AppConfig):
+    name = "restructuring"
+    verbose_name = _("Restructuring of units")
+    default_auto_field = "django.db.models.BigAutoField"

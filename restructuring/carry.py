@@ -1,0 +1,217 @@
+"""Open work carried from the units that end to their successors, previewed or applied.
+
+`moves` maps each predecessor's id to the successor that takes its work by default; a split can
+send single assignments or inspection targets elsewhere (`overrides`, keyed ("assignment", id) or
+("target", id)). Closed work stays with the unit that did it. Every step is a bulk statement per
+successor, so carrying a district's hundreds of assignments costs a handful of queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
+from guardian.models import GroupObjectPermission
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.models import Position, Unit, UnitRoleGroup
+from accounts.services import unit_role_group
+from inspections.models import Inspection, InspectionState, InspectionTarget, TargetState
+from plans import services as plan_services
+from plans.models import OPEN_ASSIGNMENT_STATES, Assignment, IndicatorAllocation, IndicatorValue, Plan, PlanState
+
+OPEN_PLAN_STATES = [s for s in PlanState.values if s not in (PlanState.CLOSED, PlanState.REVOKED)]
+OPEN_TARGET_STATES = [s for s in TargetState.values if s != TargetState.CLOSED]
+OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED]
+
+
+@dataclass
+class Carried:
+    """What moves, by kind: the lists a preview shows and the counts a change records."""
+
+    assignments: list = field(default_factory=list)        # (assignment, successor id)
+    assignments_cancelled: list = field(default_factory=list)  # the successor already has that plan
+    plans: list = field(default_factory=list)              # open plans issued by a predecessor
+    recipient_plans: list = field(default_factory=list)    # open plans addressed to a predecessor
+    targets: list = field(default_factory=list)
+    targets_kept: list = field(default_factory=list)       # the successor is already a target there
+    inspections: list = field(default_factory=list)
+    allocations: int = 0
+    tasks: int = 0
+    grants: int = 0
+
+    def counts(self) -> dict:
+        return {"assignments": len(self.assignments), "assignments_cancelled": len(self.assignments_cancelled),
+                "plans": len(self.plans), "recipient_plans": len(self.recipient_plans),
+                "targets": len(self.targets), "targets_kept": len(self.targets_kept),
+                "inspections": len(self.inspections), "allocations": self.allocations, "tasks": self.tasks,
+                "grants": self.grants}
+
+
+def _successor(moves, overrides, kind, obj, unit_id):
+    return overrides.get((kind, obj.pk), moves[unit_id])
+
+
+def plan(moves: dict[int, int], overrides: dict | None = None) -> Carried:
+    """What would move: reads only."""
+    overrides = overrides or {}
+    carried = Carried()
+    olds = list(moves)
+    assignments = (Assignment.objects.filter(unit_id__in=olds, state__in=OPEN_ASSIGNMENT_STATES)
+                   .select_related("plan", "unit").order_by("plan_id", "pk"))
+    successor_plans = set(Assignment.objects.filter(unit_id__in=set(moves.values()) | {
+        u for (kind, _), u in overrides.items() if kind == "assignment"}).values_list("unit_id", "plan_id"))
+    taken = set()
+    for assignment in assignments:
+        target = _successor(moves, overrides, "assignment", assignment, assignment.unit_id)
+        if (target, assignment.plan_id) in successor_plans or (target, assignment.plan_id) in taken:
+            carried.assignments_cancelled.append((assignment, target))
+        else:
+            taken.add((target, assignment.plan_id))
+            carried.assignments.append((assignment, target))
+    carried.plans = list(Plan.objects.filter(issuing_unit_id__in=olds, state__in=OPEN_PLAN_STATES)
+                         .select_related("issuing_unit"))
+    carried.recipient_plans = list(Plan.objects.filter(recipients__in=olds, state__in=OPEN_PLAN_STATES).distinct())
+    targets = InspectionTarget.objects.filter(unit_id__in=olds, state__in=OPEN_TARGET_STATES).select_related(
+        "inspection", "unit")
+    existing = set(InspectionTarget.objects.filter(unit_id__in=set(moves.values())).values_list("unit_id",
+                                                                                                "inspection_id"))
+    for target in targets:
+        successor = _successor(moves, overrides, "target", target, target.unit_id)
+        (carried.targets_kept if (successor, target.inspection_id) in existing else carried.targets).append(
+            (target, successor))
+    carried.inspections = list(Inspection.objects.filter(programme__issuing_unit_id__in=olds)
+                               .exclude(state=InspectionState.CLOSED).select_related("programme"))
+    carried.allocations = IndicatorAllocation.objects.filter(
+        unit_id__in=olds, indicator__plan__state__in=OPEN_PLAN_STATES).count()
+    unit_type = ContentType.objects.get_for_model(Unit)
+    carried.tasks = Task.objects.filter(owner_permission_content_type=unit_type, status__in=OPEN_TASK_STATUSES,
+                                        owner_permission_obj_pk__in=[str(pk) for pk in olds]).count()
+    carried.grants = GroupObjectPermission.objects.filter(group__unit_role__unit_id__in=olds).exclude(
+        content_type=unit_type).count()
+    return carried
+
+
+def apply(moves: dict[int, int], *, by, reason: str, overrides: dict | None = None) -> Carried:
+    """Move it all, in the caller's transaction, rows locked first (a unit reporting now on a
+    moving assignment holds its row: the move waits and then carries the report along)."""
+    overrides = overrides or {}
+    olds = list(moves)
+    list(Assignment.objects.select_for_update().filter(unit_id__in=olds, state__in=OPEN_ASSIGNMENT_STATES)
+         .values_list("pk", flat=True))
+    carried = plan(moves, overrides)
+    _assignments(carried, by=by, reason=reason)
+    _plans(carried, moves)
+    _targets(carried)
+    _programmes(carried, moves)
+    _allocations(moves)
+    _tasks(carried, moves)
+    _grants(moves)
+    return carried
+
+
+def _by_successor(pairs):
+    grouped = defaultdict(list)
+    for obj, successor in pairs:
+        grouped[successor].append(obj.pk)
+    return grouped
+
+
+def _assignments(carried, *, by, reason):
+    for successor, ids in _by_successor(carried.assignments).items():
+        Assignment.objects.filter(pk__in=ids).update(unit_id=successor)
+        IndicatorValue.objects.filter(assignment_id__in=ids).update(unit_id=successor)
+    if carried.assignments_cancelled:
+        plan_services.assignments_cancel(assignments=[a for a, _ in carried.assignments_cancelled], by=by,
+                                         reason=reason)
+
+
+def _plans(carried, moves):
+    for plan in carried.plans:
+        successor = moves[plan.issuing_unit_id]
+        changes = {"issuing_unit_id": successor}
+        if plan.department_id and not plan.number:
+            changes["department"] = None  # a draft's department was the old unit's
+        Plan.objects.filter(pk=plan.pk).update(**changes)
+    through = Plan.recipients.through
+    for plan in carried.recipient_plans:
+        rows = list(through.objects.filter(plan_id=plan.pk, unit_id__in=list(moves)))
+        present = set(through.objects.filter(plan_id=plan.pk).values_list("unit_id", flat=True))
+        through.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        through.objects.bulk_create([through(plan_id=plan.pk, unit_id=moves[r.unit_id]) for r in rows
+                                     if moves[r.unit_id] not in present], ignore_conflicts=True)
+
+
+def _targets(carried):
+    for successor, ids in _by_successor(carried.targets).items():
+        InspectionTarget.objects.filter(pk__in=ids).update(unit_id=successor)
+
+
+def _programmes(carried, moves):
+    """The open inspections' programmes go to the successor, unless it has its own for that year
+    and department (then they stay, named in the preview as inspections)."""
+    for programme in {inspection.programme for inspection in carried.inspections}:
+        successor = moves[programme.issuing_unit_id]
+        clash = type(programme).objects.filter(issuing_unit_id=successor, department_id=programme.department_id,
+                                               year=programme.year).exists()
+        if not clash:
+            type(programme).objects.filter(pk=programme.pk).update(issuing_unit_id=successor)
+
+
+def _allocations(moves):
+    rows = IndicatorAllocation.objects.filter(unit_id__in=list(moves), indicator__plan__state__in=OPEN_PLAN_STATES)
+    for allocation in rows:
+        successor = moves[allocation.unit_id]
+        merged = IndicatorAllocation.objects.filter(indicator_id=allocation.indicator_id, unit_id=successor)
+        # Two merged units' shares of one target become the successor's share: their sum.
+        if merged.update(target=F("target") + allocation.target):
+            allocation.delete()
+        else:
+            IndicatorAllocation.objects.filter(pk=allocation.pk).update(unit_id=successor)
+
+
+def _tasks(carried, moves):
+    """Queued tasks follow their unit; a task someone of the old unit had taken goes back to the
+    successor's queue (that person's position ends)."""
+    unit_type = ContentType.objects.get_for_model(Unit)
+    open_tasks = Task.objects.filter(owner_permission_content_type=unit_type, status__in=OPEN_TASK_STATUSES)
+    # A split sends some assignments and targets elsewhere than the default: their tasks go with them.
+    moved = [(a.process_id, s) for a, s in carried.assignments if a.process_id]
+    moved += [(t.process_id, s) for t, s in carried.targets if t.process_id]
+    remediation_processes = defaultdict(list)
+    for target, successor in carried.targets:
+        for process_id in target.remediations.exclude(process=None).values_list("process_id", flat=True):
+            remediation_processes[successor].append(process_id)
+    for successor, process_ids in (_group(moved) | remediation_processes).items():
+        open_tasks.filter(process_id__in=process_ids, owner_permission_obj_pk__in=[str(pk) for pk in moves]).update(
+            owner_permission_obj_pk=str(successor))
+    for old, successor in moves.items():
+        open_tasks.filter(owner_permission_obj_pk=str(old)).update(owner_permission_obj_pk=str(successor))
+    # Taken tasks of people who no longer hold a position in the task's unit go back to the queue.
+    for task in open_tasks.filter(status=STATUS.ASSIGNED, owner_permission_obj_pk__in=[
+            str(s) for s in set(moves.values())]).only("pk", "owner_id", "owner_permission_obj_pk"):
+        if not Position.objects.active_on().filter(user_id=task.owner_id,
+                                                    unit_id=int(task.owner_permission_obj_pk)).exists():
+            Task.objects.filter(pk=task.pk).update(owner=None, status=STATUS.NEW)
+
+
+def _group(pairs):
+    grouped = defaultdict(list)
+    for key, successor in pairs:
+        grouped[successor].append(key)
+    return grouped
+
+
+def _grants(moves):
+    """Object grants to an old unit's role groups (an inspection team's, a plan's readers) are
+    given to the successor's group of the same role."""
+    unit_type = ContentType.objects.get_for_model(Unit)
+    links = {link.group_id: link for link in UnitRoleGroup.objects.filter(unit_id__in=list(moves))}
+    grants = GroupObjectPermission.objects.filter(group_id__in=list(links)).exclude(content_type=unit_type)
+    successors = Unit.objects.in_bulk(set(moves.values()))
+    for grant in grants:
+        link = links[grant.group_id]
+        group = unit_role_group(unit=successors[moves[link.unit_id]], role=link.role)
+        GroupObjectPermission.objects.get_or_create(group=group, permission_id=grant.permission_id,
+                                                    content_type_id=grant.content_type_id, object_pk=grant.object_pk)
