@@ -105,7 +105,8 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
     @staticmethod
     def _shaped(plans):
         # Recipients in one query for the whole page, in tree order.
-        return plans.prefetch_related(Prefetch("recipients", queryset=Unit.objects.order_by("path")))
+        return selectors.with_approver(plans).prefetch_related(
+            Prefetch("recipients", queryset=Unit.objects.order_by("path")))
 
     def _answer(self, plan, status_code=status.HTTP_200_OK):
         # Re-read through the selector: services return a bare locked row.

@@ -5,11 +5,13 @@ sees every assignment of its plans, and nobody sees another unit's assignment or
 import datetime
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import user_unit_ids
+from core.models import TransitionLog
 from core.rules import allowed
 from core.text import fold
 from core.transitions import history_of
@@ -243,6 +245,13 @@ def plan_history_for(user, plan: Plan):
     if plan.issuing_unit_id in user_unit_ids(user):
         return history
     return history.filter(transition__in=PUBLIC_PLAN_TRANSITIONS)
+
+
+def with_approver(plans):
+    """Plans annotated with the id of the leader who approved each last (the "sign" rule reads it)."""
+    approvals = TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(Plan),
+                                             object_id=OuterRef("pk"), transition="approve").order_by("-at", "-pk")
+    return plans.annotate(approver_pk=Subquery(approvals.values("by_id")[:1]))
 
 
 def plan_actions(user, plan: Plan) -> set[str]:
