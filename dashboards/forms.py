@@ -14,6 +14,9 @@ class OnTimeForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Issuing unit"), coerce=int, required=False)
     date_from = date_field(_("Report due from"), required=False)
     date_to = date_field(_("Report due to"), required=False)
+    rolled_up = forms.BooleanField(label=_("Including units since merged"), required=False,
+                                   help_text=_("Count the work of units that were merged or dissolved for the unit "
+                                               "that carries it today."))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,6 +39,9 @@ class OnTimeForm(forms.Form):
             start, end = end, start
         unit = next((u for u in self.units if u.pk == data.get("unit")), self.units[0] if self.units else None)
         return unit, start, end
+
+    def rolled_up_chosen(self) -> bool:
+        return bool(self.is_bound and self.is_valid() and self.cleaned_data.get("rolled_up"))
 
 
 class UnitWorkForm(forms.Form):

@@ -26,6 +26,7 @@ import datetime
 import pandas as pd
 from django.conf import settings
 
+from accounts import lineage
 from plans.selectors import (
     AWAITING_REVIEW,
     GROUP_IN_PROGRESS,
@@ -51,12 +52,16 @@ def late_weight() -> float:
     return float(getattr(settings, "ON_TIME_LATE_WEIGHT", DEFAULT_LATE_WEIGHT))
 
 
-def on_time_frame(rows, now: datetime.datetime) -> pd.DataFrame:
-    """One row per recipient unit, worst rate first; the columns of COLUMNS."""
+def on_time_frame(rows, now: datetime.datetime, *, rolled_up: bool = False) -> pd.DataFrame:
+    """One row per recipient unit, worst rate first; the columns of COLUMNS. `rolled_up`: the work
+    of units that ended (merged, dissolved) counts for the unit that carries it today
+    (accounts.lineage), instead of standing as it was."""
     frame = pd.DataFrame.from_records(list(rows), columns=list(ON_TIME_FIELDS))
     if frame.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     frame = frame.rename(columns={"unit__code": "code", "unit__name": "name", "unit__path": "path"})
+    if rolled_up:
+        frame = _in_todays_tree(frame)
     # One Python call per row: the rule is plans.selectors' own, not a copy of it in pandas.
     groups = pd.Series([
         STATUS_GROUPS[status_of(state=state, report_due=due, reported_at=reported, now=now)]
@@ -69,6 +74,17 @@ def on_time_frame(rows, now: datetime.datetime) -> pd.DataFrame:
     return _with_rate(table).sort_values(
         ["rate", "overdue", "path"], ascending=[True, False, True], na_position="last"
     ).reset_index(drop=True)[list(COLUMNS)]
+
+
+def _in_todays_tree(frame: pd.DataFrame) -> pd.DataFrame:
+    today = lineage.today_of(int(unit_id) for unit_id in frame["unit_id"].unique())
+    if not today:
+        return frame
+    original = list(frame["unit_id"])
+    for position, column in enumerate(("unit_id", "code", "name", "path")):
+        frame[column] = [today[u][position] if u in today else value
+                         for u, value in zip(original, frame[column], strict=True)]
+    return frame
 
 
 def _judged(table) -> pd.Series:

@@ -57,7 +57,7 @@ def _on_time(request):
     unit, start, end = form.choice()
     now = timezone.now()
     rows = selectors.on_time_rows(request.user, unit=unit, start=start, end=end) if unit else []
-    table = ontime.on_time_frame(rows, now)
+    table = ontime.on_time_frame(rows, now, rolled_up=form.rolled_up_chosen())
     return form, unit, start, end, table, ontime.totals(table)
 
 
@@ -79,6 +79,7 @@ def on_time(request):
         "totals": {**totals, "rate_text": vi_percent(_rate(totals["rate"])),
                    "score_text": vi_percent(_rate(totals["score"]))},
         "late_weight": f"{ontime.late_weight():g}".replace(".", ","),  # 0,7 as DESIGN.md §7 writes it
+        "offer_rolled_up": True,
         "query": request.GET.urlencode(),
     })
 

@@ -6,3 +6,10 @@ class RestructuringConfig(AppConfig):
     name = "restructuring"
     verbose_name = _("Restructuring of units")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts import lineage
+
+        from . import selectors
+
+        lineage.register(selectors.today_of)

@@ -47,3 +47,47 @@ def successor_of(unit: Unit) -> Unit | None:
     if change is None:
         return None
     return next(iter(change.successors.all()), None)
+
+
+def today_of(unit_ids: set[int]) -> dict[int, tuple]:
+    """For each ended unit among `unit_ids`, the active unit that carries its work now (following
+    successors change after change): {ended id: (id, code, name, path)}. Active units are left out."""
+    ended = dict(Unit.objects.filter(pk__in=unit_ids, is_active=False).values_list("pk", "pk"))
+    result: dict[int, int] = {}
+    current = dict(ended)  # ended id → the unit reached so far
+    for _generation in range(20):  # a chain of changes is short; the bound stops a bad cycle
+        if not current:
+            break
+        links = _successors(set(current.values()))
+        reached = Unit.objects.in_bulk(set(links.values()))
+        following = {}
+        for root, unit_id in current.items():
+            successor = links.get(unit_id)
+            if successor is None:
+                continue
+            if reached[successor].is_active:
+                result[root] = successor
+            else:
+                following[root] = successor
+        current = following
+    units = Unit.objects.in_bulk(set(result.values()))
+    return {root: (u.pk, u.code, u.name, u.path) for root, pk in result.items() for u in [units[pk]]}
+
+
+def _successors(unit_ids: set[int]) -> dict[int, int]:
+    """Each ended unit's successor by its latest change as predecessor (the first successor)."""
+    found = {}
+    rows = (UnitChange.predecessors.through.objects.filter(unit_id__in=unit_ids)
+            .order_by("unit_id", "-unitchange__effective_on", "-unitchange_id")
+            .values_list("unit_id", "unitchange_id"))
+    latest = {}
+    for unit_id, change_id in rows:
+        latest.setdefault(unit_id, change_id)
+    firsts = {}
+    for change_id, unit_id in (UnitChange.successors.through.objects.filter(unitchange_id__in=set(latest.values()))
+                               .order_by("unitchange_id", "pk").values_list("unitchange_id", "unit_id")):
+        firsts.setdefault(change_id, unit_id)
+    for unit_id, change_id in latest.items():
+        if change_id in firsts:
+            found[unit_id] = firsts[change_id]
+    return found

@@ -1,0 +1,23 @@
+"""Where an ended unit's figures are shown in today's tree (gồm cả đơn vị đã sáp nhập).
+
+The restructuring app, which sits above every domain, knows which unit took over which; the
+screens that count by unit (dashboards, indicators) sit below it, so it registers its answer here
+at start-up and they ask here. Without it every unit stands for itself.
+"""
+
+from collections.abc import Callable, Iterable
+
+# unit ids → {id of an ended unit: (id, code, name, path) of the active unit that carries its work}
+_today_of: Callable[[set[int]], dict[int, tuple]] | None = None
+
+
+def register(today_of: Callable[[set[int]], dict[int, tuple]]) -> None:
+    global _today_of
+    _today_of = today_of
+
+
+def today_of(unit_ids: Iterable[int]) -> dict[int, tuple]:
+    ids = set(unit_ids)
+    if _today_of is None or not ids:
+        return {}
+    return _today_of(ids)

@@ -1,0 +1,59 @@
+"""Figures as they were, or rolled up into today's tree: the work a merged unit did counts for
+the unit that carries its work today when the person asks for it (gồm cả đơn vị đã sáp nhập)."""
+
+from django.utils import timezone
+
+from accounts import lineage
+from accounts.models import Unit
+from dashboards import ontime, selectors
+from plans import services as plan_services
+from restructuring import services
+from tests.plans.helpers import assignment_of, issued_plan
+
+
+def _accepted(staff, plan, unit):
+    assignment = assignment_of(plan, unit)
+    plan_services.assignment_receive(assignment=assignment, by=staff.muong_ang_officer
+                                     if unit == staff.tree.muong_ang else staff.tuan_giao_officer)
+    plan_services.assignment_report(assignment=assignment, by=assignment.unit.positions.first().user, text="Xong.")
+    plan_services.assignment_accept(assignment=assignment, by=staff.province_officer)
+
+
+def _rows(staff):
+    today = timezone.localdate()
+    return selectors.on_time_rows(staff.province_officer, unit=staff.tree.province,
+                                  start=today.replace(month=1, day=1), end=today.replace(year=today.year + 1))
+
+
+def test_the_on_time_table_as_it_was_and_rolled_up(staff, client):
+    t = staff.tree
+    plan = issued_plan(staff, recipients=[t.muong_ang, t.tuan_giao])
+    _accepted(staff, plan, t.muong_ang)  # closed work: it stays with Mường Ảng
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=timezone.localdate(),
+                   decision="7-QĐ/TĐTN").apply(by=staff.province_leader)
+    now = timezone.now()
+
+    as_it_was = ontime.on_time_frame(_rows(staff), now)
+    assert set(as_it_was["code"]) == {"HDMA", "HDTG"} and list(as_it_was["due"]) == [1, 1]
+    rolled = ontime.on_time_frame(_rows(staff), now, rolled_up=True)
+    assert list(rolled["code"]) == ["HDTG"] and int(rolled["due"].iloc[0]) == 2
+    assert int(rolled["on_time"].iloc[0]) == 1
+
+    client.force_login(staff.province_officer)
+    period = {"date_to": timezone.localdate().replace(year=timezone.localdate().year + 1).strftime("%d/%m/%Y")}
+    page = client.get("/tong-hop/dung-han/", {**period, "rolled_up": "on"})
+    assert [row["code"] for row in page.context["rows"]] == ["HDTG"]
+    page = client.get("/tong-hop/dung-han/", period)
+    assert {row["code"] for row in page.context["rows"]} == {"HDMA", "HDTG"}
+
+
+def test_today_of_follows_the_successors_to_an_active_unit(staff):
+    t = staff.tree
+    third = next(d for d in t.districts if d.pk not in (t.muong_ang.pk, t.tuan_giao.pk))
+    day = timezone.localdate()
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=day, decision="1").apply(
+        by=staff.province_leader)
+    services.merge([Unit.objects.get(pk=t.tuan_giao.pk), third], into=third, effective_on=day, decision="2").apply(
+        by=staff.province_leader)
+    found = lineage.today_of({t.muong_ang.pk, t.tuan_giao.pk, third.pk})
+    assert {k: v[1] for k, v in found.items()} == {t.muong_ang.pk: third.code, t.tuan_giao.pk: third.code}
