@@ -208,3 +208,28 @@ def test_a_unit_knows_every_unit_it_absorbed_however_many_changes_back(staff):
     assert absorbed_ids([districts[1].pk])[districts[1].pk] == {districts[1].pk}
     assert [c.decision for c in changes_of(districts[0])] == ["1", "2"]
     assert successor_of(Unit.objects.get(pk=t.muong_ang.pk)) == districts[0]
+
+
+def _inbox_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/ke-hoach/viec-can-xu-ly/").status_code == 200
+    return len(queries)
+
+
+def test_the_successors_inbox_costs_the_same_queries_whatever_it_took_over(staff, client):
+    t = staff.tree
+    third = next(d for d in t.districts if d.pk not in (t.muong_ang.pk, t.tuan_giao.pk))
+    issued_plan(staff, recipients=[t.muong_ang], subject="Kế hoạch số 1")
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=TODAY(), decision="1").apply(
+        by=staff.province_leader)
+    client.force_login(staff.tuan_giao_officer)
+    with_one = _inbox_queries(client)
+    for index in range(2, 6):
+        issued_plan(staff, recipients=[third], subject=f"Kế hoạch số {index}")
+    services.merge([third, Unit.objects.get(pk=t.tuan_giao.pk)], into=t.tuan_giao, effective_on=TODAY(),
+                   decision="2").apply(by=staff.province_leader)
+    assert Assignment.objects.filter(unit=t.tuan_giao).count() == 5
+    assert _inbox_queries(client) == with_one
