@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from accounts import lineage
 from plans.models import (
     Aggregate,
     AssignmentState,
@@ -82,7 +83,35 @@ def verdicts(results: pd.Series, targets: pd.Series, at_most: pd.Series) -> pd.S
     return pd.Series(out, index=results.index, dtype=object)
 
 
-def _frames(plan: Plan):
+def _in_todays_tree(recipients, values, allocations):
+    """The same frames with each ended unit's rows given to the unit that carries its work today
+    (accounts.lineage): figures added up (Σ values, Σ numerators and denominators, Σ allocations),
+    a merged unit's report accepted when all its parts' were."""
+    today = lineage.today_of(int(u) for u in recipients.index)
+    if not today:
+        return recipients, values, allocations
+
+    def new_id(unit_id):
+        return today[unit_id][0] if unit_id in today else unit_id
+
+    recipients = recipients.reset_index()
+    original = list(recipients["unit_id"])
+    for position, column in enumerate(("unit_id", "code", "name", "path")):
+        recipients[column] = [today[u][position] if u in today else v
+                              for u, v in zip(original, recipients[column], strict=True)]
+    recipients = (recipients.groupby("unit_id").agg(code=("code", "first"), name=("name", "first"),
+                                                    path=("path", "first"), accepted=("accepted", "all"))
+                  .sort_values("path"))
+    values = values.assign(unit_id=values["unit_id"].map(new_id)).groupby(
+        ["indicator_id", "unit_id"], as_index=False).agg(
+        value=("value", lambda s: s.sum(min_count=1)), numerator=("numerator", lambda s: s.sum(min_count=1)),
+        denominator=("denominator", lambda s: s.sum(min_count=1)))
+    allocations = allocations.assign(unit_id=allocations["unit_id"].map(new_id)).groupby(
+        ["indicator_id", "unit_id"], as_index=False)["allocated"].sum()
+    return recipients, values, allocations
+
+
+def _frames(plan: Plan, rolled_up: bool = False):
     indicators = pd.DataFrame.from_records(
         Indicator.objects.filter(plan=plan).order_by("position", "pk").values(
             "id", "position", "group", "code", "name", "kind", "unit_of_measure", "target", "comparison",
@@ -110,11 +139,15 @@ def _frames(plan: Plan):
         columns=["indicator_id", "unit_id", "allocated"],
     )
     allocations["allocated"] = allocations["allocated"].astype(float)
+    if rolled_up:
+        recipients, values, allocations = _in_todays_tree(recipients, values, allocations)
     return indicators, recipients, values, allocations
 
 
-def plan_indicator_summary(plan: Plan, previous: Plan | None = None) -> Summary:
-    indicators, recipients, values, allocations = _frames(plan)
+def plan_indicator_summary(plan: Plan, previous: Plan | None = None, *, rolled_up: bool = False) -> Summary:
+    """`rolled_up`: per unit of today's tree, the units since merged or dissolved counted in the
+    unit that carries their work (gồm cả đơn vị đã sáp nhập); else every unit as it was."""
+    indicators, recipients, values, allocations = _frames(plan, rolled_up)
     issuer_only = indicators["aggregate"] == Aggregate.ISSUER_ONLY
 
     # Every (indicator, recipient) pair, reported or not; the issuer's own rows for its indicators.

@@ -176,9 +176,14 @@ def indicator_results(request, pk):
     return _results_page(request, _own_plan(request, pk))
 
 
+def _rolled_up(request) -> bool:
+    """?gop=1: figures in today's tree, the units since merged counted in their successor."""
+    return request.GET.get("gop") == "1"
+
+
 def _results_page(request, plan, issuer_shown=None):
     user = request.user
-    summary = plan_indicator_summary(plan)
+    summary = plan_indicator_summary(plan, rolled_up=_rolled_up(request))
     rows = results.result_rows(summary)
     issuer = None
     entries = selectors.issuer_entries(plan)
@@ -197,6 +202,7 @@ def _results_page(request, plan, issuer_shown=None):
         "chart": chart(rows),
         "issuer": issuer,
         "has_results": plan.state in selectors.RESULT_PLAN_STATES and bool(rows),
+        "rolled_up": _rolled_up(request),
     })
 
 
@@ -221,7 +227,8 @@ def indicator_results_xlsx(request, pk):
     from .exports import matrix_xlsx
 
     plan = _own_plan(request, pk)
-    return file_response(matrix_xlsx(plan_indicator_summary(plan)), f"ket-qua-chi-tieu-{plan.pk}.xlsx", XLSX)
+    return file_response(matrix_xlsx(plan_indicator_summary(plan, rolled_up=_rolled_up(request))),
+                         f"ket-qua-chi-tieu-{plan.pk}.xlsx", XLSX)
 
 
 @login_required
@@ -229,5 +236,5 @@ def indicator_results_docx(request, pk):
     from .exports import report_year, results_docx
 
     plan = _own_plan(request, pk)
-    content = results_docx(plan_indicator_summary(plan), year=report_year(plan))
+    content = results_docx(plan_indicator_summary(plan, rolled_up=_rolled_up(request)), year=report_year(plan))
     return file_response(content, f"ket-qua-chi-tieu-{plan.pk}.docx", DOCX)

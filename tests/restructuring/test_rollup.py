@@ -57,3 +57,36 @@ def test_today_of_follows_the_successors_to_an_active_unit(staff):
         by=staff.province_leader)
     found = lineage.today_of({t.muong_ang.pk, t.tuan_giao.pk, third.pk})
     assert {k: v[1] for k, v in found.items()} == {t.muong_ang.pk: third.code, t.tuan_giao.pk: third.code}
+
+
+def test_indicator_results_as_they_were_and_rolled_up(staff, client):
+    from plans.indicators.summary import plan_indicator_summary
+    from tests.plans.indicators.helpers import add_indicator, put
+
+    t = staff.tree
+    plan = issued_plan(staff, recipients=[t.muong_ang, t.tuan_giao])
+    blood = add_indicator(plan, "4c", target=1000, unit_of_measure="đơn vị máu")
+    shares = add_indicator(plan, "1b", kind="percent", aggregate="ratio_of_sums", target=50)
+    put(blood, t.muong_ang, staff.muong_ang_officer, value=1200)
+    put(blood, t.tuan_giao, staff.tuan_giao_officer, value=300)
+    put(shares, t.muong_ang, staff.muong_ang_officer, numerator=10, denominator=40)
+    put(shares, t.tuan_giao, staff.tuan_giao_officer, numerator=30, denominator=40)
+    _accepted(staff, plan, t.muong_ang)  # Mường Ảng's work is done and stays its own
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=timezone.localdate(),
+                   decision="8-QĐ/TĐTN").apply(by=staff.province_leader)
+
+    as_it_was = plan_indicator_summary(plan)
+    rolled = plan_indicator_summary(plan, rolled_up=True)
+    assert list(as_it_was.recipients["code"]) == ["HDMA", "HDTG"] and list(rolled.recipients["code"]) == ["HDTG"]
+    per_unit = rolled.units.set_index(["indicator_id", "unit_id"])
+    assert per_unit.loc[(blood.pk, t.tuan_giao.pk), "value"] == 1500
+    assert per_unit.loc[(shares.pk, t.tuan_giao.pk), "unit_result"] == 50  # Σ numerators ÷ Σ denominators
+    # The province's result is the same either way: the same figures, grouped differently.
+    for summary in (as_it_was, rolled):
+        results = summary.indicators.set_index("code")["result"]
+        assert results["4c"] == 1500 and results["1b"] == 50
+
+    client.force_login(staff.province_officer)
+    page = client.get(f"/ke-hoach/{plan.pk}/chi-tieu/ket-qua/", {"gop": "1"})
+    assert page.status_code == 200 and page.context["rolled_up"]
+    assert [row["code"] for row in page.context["ranking"]] == ["HDTG"]
