@@ -15,6 +15,7 @@ kept apart, per row and per column, over the cells shown: when plans are cut (mo
 import datetime
 from dataclasses import dataclass, field
 
+from accounts import lineage
 from plans.selectors import (
     AWAITING_REVIEW,
     GROUP_IN_PROGRESS,
@@ -130,10 +131,27 @@ def legend() -> list[dict]:
             for code, label in STATUS_LABELS.items() if STATUS_GROUPS[code] in GROUPS]
 
 
-def build(rows, now: datetime.datetime, *, max_columns: int = MAX_COLUMNS) -> Matrix:
+def _in_todays_tree(records: list[dict]) -> list[dict]:
+    """Each ended unit's cells on the row of the unit that carries its work today; where both had
+    the plan, the successor's own assignment is the cell (it is the one still tracked)."""
+    today = lineage.today_of({record["unit_id"] for record in records})
+    if not today:
+        return records
+    for record in records:
+        record["own"] = record["unit_id"] not in today
+        if not record["own"]:
+            record["unit_id"], record["unit__code"], record["unit__name"], record["unit__path"] = today[
+                record["unit_id"]]
+    return sorted(records, key=lambda record: not record["own"])
+
+
+def build(rows, now: datetime.datetime, *, max_columns: int = MAX_COLUMNS, rolled_up: bool = False) -> Matrix:
     """The matrix of the flat rows (MATRIX_FIELDS), judged at `now`: the first `max_columns`
-    plans by report deadline, the units that have work in them, both sorted."""
+    plans by report deadline, the units that have work in them, both sorted. `rolled_up`: the
+    rows of today's tree, units since merged or dissolved shown in their successor's row."""
     records = [dict(zip(MATRIX_FIELDS, row, strict=True)) for row in rows]
+    if rolled_up:
+        records = _in_todays_tree(records)
     plans = {}
     for record in records:
         plans.setdefault(record["plan_id"], Column(
@@ -157,7 +175,7 @@ def build(rows, now: datetime.datetime, *, max_columns: int = MAX_COLUMNS) -> Ma
         status = status_of(state=record["state"], report_due=record["report_due"],
                            receipt_due=record["receipt_due"], reported_at=record["reported_at"], now=now)
         group = STATUS_GROUPS[status]
-        if group not in totals:  # cancelled: never owed (the selector leaves it out already)
+        if group not in totals or row.cells[index] is not None:  # cancelled, or a merged unit's second cell
             continue
         row.cells[index] = Cell(assignment_id=record["pk"], status=status, group=group, plan=columns[index])
         row.counts[group] += 1

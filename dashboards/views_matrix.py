@@ -19,9 +19,10 @@ def units_by_plans(request):
     # One plan more than shown: its presence tells the page that plans were cut.
     rows = selectors.matrix_rows(request.user, unit=unit, start=start, end=end,
                                  plans=matrix.MAX_COLUMNS + 1) if unit else []
-    table = matrix.build(rows, timezone.now(), max_columns=matrix.MAX_COLUMNS)
+    table = matrix.build(rows, timezone.now(), max_columns=matrix.MAX_COLUMNS, rolled_up=form.rolled_up_chosen())
     page = Paginator(table.rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboards/matrix.html", {
         "form": form, "unit": unit, "start": start, "end": end, "matrix": table, "page": page,
         "groups": matrix.groups(), "legend": matrix.legend(), "max_columns": matrix.MAX_COLUMNS,
+        "offer_rolled_up": True,
     })

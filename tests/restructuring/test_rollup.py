@@ -90,3 +90,19 @@ def test_indicator_results_as_they_were_and_rolled_up(staff, client):
     page = client.get(f"/ke-hoach/{plan.pk}/chi-tieu/ket-qua/", {"gop": "1"})
     assert page.status_code == 200 and page.context["rolled_up"]
     assert [row["code"] for row in page.context["ranking"]] == ["HDTG"]
+
+
+def test_the_units_by_plans_matrix_as_it_was_and_rolled_up(staff, client):
+    t = staff.tree
+    plan = issued_plan(staff, recipients=[t.muong_ang, t.tuan_giao])
+    _accepted(staff, plan, t.muong_ang)
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=timezone.localdate(),
+                   decision="11-QĐ/TĐTN").apply(by=staff.province_leader)
+    client.force_login(staff.province_officer)
+    period = {"date_to": timezone.localdate().replace(year=timezone.localdate().year + 1).strftime("%d/%m/%Y")}
+    as_it_was = client.get("/tong-hop/ma-tran/", period).context["matrix"]
+    assert [row.code for row in as_it_was.rows] == ["HDMA", "HDTG"]
+    rolled = client.get("/tong-hop/ma-tran/", {**period, "rolled_up": "on"}).context["matrix"]
+    assert [row.code for row in rolled.rows] == ["HDTG"]
+    # Both had the plan: the cell is Tuần Giáo's own assignment, still tracked.
+    assert rolled.rows[0].cells[0].assignment_id == assignment_of(plan, t.tuan_giao).pk
