@@ -42,6 +42,8 @@ def document_card(user, plan) -> dict:
         "pdf_available": pdf_available(),
         "preview_available": pdf_available() and preview_available(),
         "signed_files": signatures.signatures_of(plan),
+        # Approved or issued: the document is fixed (or fixed at its first download), so page 1 is worth a picture.
+        "document_settled": signatures.stage_of(plan) is not None,
         "signed_upload_form": SignedUploadForm() if signatures.awaits_signature_of(plan, user) else None,
     }
 
