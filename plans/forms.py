@@ -66,7 +66,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.issuing_unit = issuing_unit
         self.fields["department"].queryset = Department.objects.filter(unit=issuing_unit).order_by("name")
-        self.fields["recipients"].queryset = unit_children(issuing_unit).order_by("path")
+        self.fields["recipients"].queryset = unit_children(issuing_unit).filter(is_active=True).order_by("path")
 
     def clean(self):
         data = super().clean()

@@ -72,6 +72,12 @@ def _validate_plan(plan: Plan, recipients):
             errors["recipients"] = _("Plans go only to units below the issuing unit: %(units)s") % {
                 "units": ", ".join(u.name for u in foreign)
             }
+        ended = [u for u in recipients if not u.is_active]
+        if ended and "recipients" not in errors:
+            errors["recipients"] = _("These units have ended (merged or dissolved): %(units)s") % {
+                "units": ", ".join(u.name for u in ended)}
+    if plan.issuing_unit_id and not plan.issuing_unit.is_active:
+        errors["issuing_unit"] = _("%(unit)s has ended (merged or dissolved).") % {"unit": plan.issuing_unit.name}
     if errors:
         raise ValidationError(errors)
 

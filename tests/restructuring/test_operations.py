@@ -233,3 +233,17 @@ def test_the_successors_inbox_costs_the_same_queries_whatever_it_took_over(staff
                    decision="2").apply(by=staff.province_leader)
     assert Assignment.objects.filter(unit=t.tuan_giao).count() == 5
     assert _inbox_queries(client) == with_one
+
+
+def test_an_ended_unit_is_offered_no_new_plan(staff):
+    from tests.plans.helpers import draft_plan
+
+    t = staff.tree
+    services.dissolve(t.muong_ang, effective_on=TODAY(), decision="3").apply(by=staff.province_leader)
+    with pytest.raises(ValidationError) as refused:
+        draft_plan(staff, recipients=[Unit.objects.get(pk=t.muong_ang.pk), t.tuan_giao])
+    assert "recipients" in refused.value.message_dict
+    from plans.forms import PlanForm
+
+    form = PlanForm(issuing_unit=t.province)
+    assert t.muong_ang not in form.fields["recipients"].queryset and t.tuan_giao in form.fields["recipients"].queryset
