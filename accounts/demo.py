@@ -66,7 +66,7 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
         province.document_code = "TĐTN"
         province.save(update_fields=["document_code"])
 
-    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1)
+    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1, is_active=True)
                      .order_by("path"))
     accounts = demo_accounts(districts)
     units = {u.code: u for u in [province, *districts]}

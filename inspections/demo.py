@@ -68,7 +68,7 @@ class _Demo:
         names = ["ubkt.chunhiem", "ubkt.uyvien1", "ubkt.uyvien2", "lanhdao", "truongban", "chuyenvien"]
         self.province = Unit.objects.get(code=PROVINCE_CODE)
         self.units = {u.code: u for u in Unit.objects.filter(path__startswith=self.province.path,
-                                                              depth=self.province.depth + 1)}
+                                                              depth=self.province.depth + 1, is_active=True)}
         names += [f"{code.lower()}.canbo" for code in self.units]
         self.users = User.objects.in_bulk(names, field_name="username")
         self.chair, self.member1, self.member2 = (self.users[n] for n in ("ubkt.chunhiem", "ubkt.uyvien1",

@@ -22,7 +22,8 @@ def demo_plans_seed() -> list[Plan]:
     officer, head, leader, clerk = _people()
     province = Unit.objects.get(code="TDDB")
     xdd = Department.objects.get(code="TDDB-XDD")
-    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1).order_by("path"))
+    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1, is_active=True)
+                     .order_by("path"))
     now = timezone.now()
     year = timezone.localdate().year
     plans = []
@@ -91,7 +92,8 @@ def demo_indicator_plan_seed() -> Plan:
     plan = Plan.objects.filter(subject=subject).first()
     if plan is not None:
         return plan
-    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1).order_by("path"))
+    districts = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1, is_active=True)
+                     .order_by("path"))
     now = timezone.now()
     with transaction.atomic():
         plan = services.plan_create(

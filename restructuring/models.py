@@ -21,7 +21,7 @@ class ChangeKind(models.TextChoices):
 
 
 class UnitChange(models.Model):
-    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    kind = models.CharField(_("kind of change"), max_length=20, choices=ChangeKind.choices)
     effective_on = models.DateField(_("effective on"))
     decision = models.CharField(_("decision"), max_length=100, blank=True,
                                 help_text=_("The number of the decision that orders the change."))

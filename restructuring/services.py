@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,10 +126,14 @@ class Operation:
         ending = self.ending
         children = [] if applied else [
             (child, self._default_name()) for unit in ending for child in Unit.objects.get_children(unit)]
-        positions = [] if applied else list(
-            Position.objects.active_on(self.effective_on).filter(unit__in=ending).select_related("user", "unit"))
+        positions = [] if applied else list(self._positions_held(ending))
         return Preview(operation=self, carried=carried, positions_ending=positions, children_moving=children,
                        applied=applied)
+
+    def _positions_held(self, ending):
+        """Positions in the ending units still held on the change's date or later."""
+        return (Position.objects.filter(unit__in=ending)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.effective_on)).select_related("user", "unit"))
 
     def _default_name(self) -> str:
         return self.successors[0].name if self.successors else ""
@@ -184,7 +188,7 @@ class Operation:
         change = UnitChange.objects.create(
             kind=self.kind, effective_on=self.effective_on, decision=self.decision.strip(), key=self.key(), by=by,
             details={**details, "after": [{"code": u.code, "name": self.name.strip() or u.name} for u in successors],
-                     "carried": carried.counts()})
+                     "carried": carried.counts(), "positions_never_held": getattr(self, "_never_held", [])})
         change.predecessors.set(self.predecessors)
         change.successors.set(successors)
         change.ended_positions.set(ended)
@@ -197,20 +201,28 @@ class Operation:
                 Unit.objects.move(Unit.objects.get(pk=child.pk), Unit.objects.get(pk=default_successor.pk),
                                   "last-child")
         Unit.objects.filter(pk__in=[u.pk for u in ending]).update(is_active=False)
-        positions = list(Position.objects.active_on(self.effective_on).filter(unit__in=ending)
-                         .select_related("user"))
+        # Every position in an ending unit still held on the change's date or later: those begun
+        # before it end the day before; those begun after it (a change applied late) end
+        # yesterday; one that begins today or later is never held and is removed.
+        positions = list(self._positions_held(ending))
         last_day = self.effective_on - datetime.timedelta(days=1)
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        ended, never_held = [], []
         for position in positions:
-            Position.objects.filter(pk=position.pk).update(valid_to=max(last_day, position.valid_from))
+            end = last_day if position.valid_from <= last_day else yesterday
+            if position.valid_from > end:
+                never_held.append(position)
+                continue
+            Position.objects.filter(pk=position.pk).update(valid_to=end)
+            ended.append(position)
         if self.move_people:
             Position.objects.bulk_create([
                 Position(user=p.user, unit=default_successor, role=p.role, valid_from=self.effective_on)
                 for p in positions])
-        # Positions that start later in a unit that ends never begin.
-        Position.objects.filter(unit__in=ending, valid_from__gt=self.effective_on).update(
-            valid_to=F("valid_from"))
+        self._never_held = [f"{p.user.get_full_name()} ({p.get_role_display()}, {p.unit.name})" for p in never_held]
+        Position.objects.filter(pk__in=[p.pk for p in never_held]).delete()
         positions_sync_groups(users=list({p.user_id for p in positions}) or None)
-        return positions
+        return ended
 
 
 def _parent_name(unit) -> str:

@@ -247,3 +247,20 @@ def test_an_ended_unit_is_offered_no_new_plan(staff):
 
     form = PlanForm(issuing_unit=t.province)
     assert t.muong_ang not in form.fields["recipients"].queryset and t.tuan_giao in form.fields["recipients"].queryset
+
+
+def test_a_change_applied_late_ends_positions_begun_after_its_date_too(staff):
+    t = staff.tree
+    day = TODAY() - datetime.timedelta(days=30)
+    late = Position.objects.get(user=staff.muong_ang_officer)
+    Position.objects.filter(pk=late.pk).update(valid_from=TODAY() - datetime.timedelta(days=10))
+    today_only = Position.objects.get(user=staff.muong_ang_secretary)
+    Position.objects.filter(pk=today_only.pk).update(valid_from=TODAY())
+    preview = services.dissolve(t.muong_ang, effective_on=day, decision="4").preview()
+    assert {p.pk for p in preview.positions_ending} == {late.pk, today_only.pk}
+    change = services.dissolve(t.muong_ang, effective_on=day, decision="4").apply(by=staff.province_leader)
+    late.refresh_from_db()
+    assert late.valid_to == TODAY() - datetime.timedelta(days=1)  # began after the date: ended yesterday
+    assert not Position.objects.filter(pk=today_only.pk).exists()  # begins today in an ended unit: never held
+    assert change.details["positions_never_held"] and list(change.ended_positions.all()) == [late]
+    assert not Position.objects.active_on().filter(unit=t.muong_ang).exists()
