@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_TOTP_SECRET, demo_seed
+from accounts.loading import read_units_csv, units_load
+from accounts.models import Unit
 from demo.overdue import demo_overdue_seed
 from demo.signing import demo_signing_seed
 from inspections.demo import demo_inspections_seed
@@ -25,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, password=None, **options):
         password = password or os.environ.get("DEMO_PASSWORD") or self._kept_password()
         accounts = demo_seed(password=password)
+        communes = self._communes()
         demo_signing_seed()  # before the plans: the issued demo plan is signed as it is issued
         demo_plans_seed()
         demo_indicator_plan_seed()
@@ -37,6 +40,9 @@ class Command(BaseCommand):
             % {"accounts": len(accounts), "targets": len(targets)}
         ))
         self.stdout.write(_("Password of every demo account: %(password)s") % {"password": password})
+        if communes:
+            self.stdout.write(_("%(count)s commune unions loaded. The 2025 rehearsal: manage.py restructure "
+                                "demo_data/restructure_2025_dien_bien.csv --dry-run") % {"count": communes})
         province = ", ".join(a.username for a in accounts if a.unit_code == "TDDB")
         self.stdout.write(_("Province accounts: admin (administrator), %(names)s") % {"names": province})
         self.stdout.write(
@@ -53,6 +59,14 @@ class Command(BaseCommand):
             # Not refused: a test or a quick local run may pick a short one on purpose.
             self.stderr.write(_("Warning: this password would not be accepted for a real account: %(reasons)s")
                               % {"reasons": " ".join(error.messages)})
+
+    def _communes(self) -> int:
+        # Once: after the 2025 rehearsal they hang under the province, and loading them again
+        # under their districts would be a move, which a load refuses.
+        rows = read_units_csv(settings.DEMO_DATA_DIR / "communes_dien_bien.csv")
+        if Unit.objects.filter(code__in=[row.code for row in rows]).exists():
+            return 0
+        return units_load(rows).units_created
 
     def _kept_password(self) -> str:
         # Kept so that restarting the demo does not change the logins people already wrote down.
