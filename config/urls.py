@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/", include("accounts.api_urls")),
     path("api/", include("plans.api_urls")),
     path("api/", include("inspections.api_urls")),
+    path("api/", include("restructuring.api_urls")),
     path("admin/", admin.site.urls),
     path("tep/", include("core.urls")),
     # The inbox serves every flow but keeps the address officers have bookmarked.
@@ -44,5 +45,6 @@ urlpatterns = [
     path("thong-bao/", include("notifications.urls")),
     path("tong-hop/", include("dashboards.urls")),
     path("so-van-ban/", include("registers.urls")),
+    path("don-vi/", include("restructuring.urls")),
     path("", include("accounts.urls")),
 ]

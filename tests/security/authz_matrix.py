@@ -235,6 +235,16 @@ MATRIX = [
     _row('logout', '-', 'POST',                                    'login login login login login login login login login login'),
     _row('api-tokens-page', '-', 'GET',                            '200  200  200  200  200  200  200  200  200  login'),
     _row('api-token-revoke-page', 'token', 'POST',                 '302  302  302  302  302  302  302* 302  302  login'),
+    # Restructuring (issue 14): a unit's page and history for every signed-in person (the tree is not secret);
+    # the form, the preview and the apply for administrators (is_staff) only, and no role of the world is one.
+    _row('restructuring:unit', 'unit', 'GET',                      '200  200  200  200  200  200  200  200  200  login'),
+    _row('restructuring:new', '-', 'GET',                          '403  403  403  403  403  403  403  403  403  login'),
+    _row('restructuring:new', '-', 'POST',                         '403  403  403  403  403  403  403  403  403  login'),
+    _row('api-unit-change-list', '-', 'GET',                       '200  200  200  200  200  200  200  200  200  401'),
+    _row('api-unit-change-list', '-', 'GET',                       '200  200  200  200  200  200  200  200  200  401', query='unit={muong_ang}'),
+    _row('api-unit-change-detail', 'unit_change', 'GET',           '200  200  200  200  200  200  200  200  200  401'),
+    _row('api-unit-change-list', '-', 'POST',                      '403  403  403  403  403  403  403  403  403  401'),
+    _row('api-unit-change-preview', '-', 'POST',                   '403  403  403  403  403  403  403  403  403  401'),
     # The API's write methods on the same routes: the minimal body as JSON (PUT/PATCH) or a form (POST).
     _row('api-tokens', '-', 'POST',                                '201* 201* 201* 201* 201* 201* 201* 201* 201* 401'),
     _row('api-plan-detail', 'plan', 'PATCH',                       '400  400  400  403  403  403  403  403  403  401'),

@@ -55,9 +55,30 @@ SUBJECTS = {
     "conclusion": Subject(lambda w: w.conclusion, lambda w: w.tree.muong_ang, "Mường Ảng's issued conclusion"),
     "remediation": Subject(lambda w: w.remediation, lambda w: w.tree.muong_ang, "Mường Ảng's open remediation"),
     "unit": Subject(lambda w: w.tree.muong_ang, lambda w: w.tree.muong_ang, "the unit Mường Ảng itself"),
+    "unit_change": Subject(lambda w: _unit_change(w), None,
+                           "a recorded change of the organisation: Mường Ảng renamed (restructuring)"),
     "notification": Subject(lambda w: w.notification, None, "a notification to Mường Ảng's officer"),
     "token": Subject(lambda w: w.token, None, "an API token of Mường Ảng's officer"),
 }
+
+
+def _unit_change(world):
+    """The world (tests/security/conftest.py) records no change of the organisation: one is written on first
+    use, a row only (no unit changes), inside the case's savepoint like any other write of a case."""
+    import datetime
+
+    from restructuring.models import ChangeKind, UnitChange
+
+    unit = world.tree.muong_ang
+    change, created = UnitChange.objects.get_or_create(key="authz-matrix", defaults={
+        "kind": ChangeKind.RENAME, "effective_on": datetime.date(2025, 7, 1), "decision": "1-QĐ/TĐTN",
+        "by": world.people.province_leader,
+        "details": {"before": [{"code": unit.code, "name": unit.name, "parent": ""}],
+                    "after": [{"code": unit.code, "name": unit.name}], "carried": {}}})
+    if created:
+        change.predecessors.set([unit])
+        change.successors.set([unit])
+    return change
 
 
 def relation(world, role: str, subject: str) -> str:
