@@ -4,6 +4,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import lineage
 from .models import Unit
 from .serializers import MeSerializer, UnitSerializer
 
@@ -51,7 +52,14 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = UnitFilter
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "parent_codes": getattr(self, "_parent_codes", {})}
+        return {**super().get_serializer_context(), "parent_codes": getattr(self, "_parent_codes", {}),
+                "neighbours": getattr(self, "_neighbours", {})}
+
+    def retrieve(self, request, *args, **kwargs):
+        unit = self.get_object()
+        self._parent_codes = dict(Unit.objects.filter(path=unit.path[: -Unit.steplen]).values_list("path", "code"))
+        self._neighbours = lineage.neighbours_of([unit.pk])
+        return Response(self.get_serializer(unit).data)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -59,5 +67,6 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         self._parent_codes = dict(
             Unit.objects.filter(path__in={u.path[: -Unit.steplen] for u in page}).values_list("path", "code")
         )
+        self._neighbours = lineage.neighbours_of(u.pk for u in page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

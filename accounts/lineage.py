@@ -9,11 +9,23 @@ from collections.abc import Callable, Iterable
 
 # unit ids → {id of an ended unit: (id, code, name, path) of the active unit that carries its work}
 _today_of: Callable[[set[int]], dict[int, tuple]] | None = None
+# unit ids → {id: {"predecessors": [(id, code, name)…], "successors": [...]}}, the direct neighbours
+_neighbours_of: Callable[[set[int]], dict[int, dict]] | None = None
 
 
-def register(today_of: Callable[[set[int]], dict[int, tuple]]) -> None:
-    global _today_of
+def register(today_of: Callable[[set[int]], dict[int, tuple]],
+             neighbours_of: Callable[[set[int]], dict[int, dict]] | None = None) -> None:
+    global _today_of, _neighbours_of
     _today_of = today_of
+    _neighbours_of = neighbours_of
+
+
+def neighbours_of(unit_ids: Iterable[int]) -> dict[int, dict]:
+    """The units each unit came from and went to in its changes (the units API shows them)."""
+    ids = set(unit_ids)
+    if _neighbours_of is None or not ids:
+        return {}
+    return _neighbours_of(ids)
 
 
 def today_of(unit_ids: Iterable[int]) -> dict[int, tuple]:

@@ -11,17 +11,39 @@ class UnitLevelSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "rank"]
 
 
+class UnitNeighbourSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class UnitSerializer(serializers.ModelSerializer):
     level = UnitLevelSerializer(read_only=True)
     parent_code = serializers.SerializerMethodField()
+    predecessors = serializers.SerializerMethodField(help_text="Units merged into this one or split from it.")
+    successors = serializers.SerializerMethodField(help_text="Units that took this one's work when it ended.")
 
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "level", "depth", "path", "parent_code", "document_code", "is_active"]
+        fields = ["id", "code", "name", "level", "depth", "path", "parent_code", "document_code", "is_active",
+                  "predecessors", "successors"]
 
     def get_parent_code(self, unit) -> str | None:
         # Filled by the view from one extra query for the whole page, not one per row.
         return self.context.get("parent_codes", {}).get(unit.path[: -Unit.steplen])
+
+    def _neighbours(self, unit, side) -> list[dict]:
+        # Also filled by the view for the whole page (accounts.lineage, registered by restructuring).
+        found = self.context.get("neighbours", {}).get(unit.pk, {}).get(side, [])
+        return [{"id": pk, "code": code, "name": name} for pk, code, name in found]
+
+    @extend_schema_field(UnitNeighbourSerializer(many=True))
+    def get_predecessors(self, unit):
+        return self._neighbours(unit, "predecessors")
+
+    @extend_schema_field(UnitNeighbourSerializer(many=True))
+    def get_successors(self, unit):
+        return self._neighbours(unit, "successors")
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

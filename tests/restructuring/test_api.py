@@ -183,3 +183,32 @@ def test_bad_input_is_a_400_naming_the_field_and_nothing_changes(as_, staff, adm
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()
     assert snapshot() == before
+
+
+def test_the_units_api_shows_predecessors_and_successors_in_constant_queries(staff, as_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = staff.tree
+    api = as_(staff.province_officer)
+
+    def units_page():
+        with CaptureQueriesContext(connection) as queries:
+            answer = api.get("/api/units/", {"page_size": 50})
+        assert answer.status_code == 200
+        return answer.json()["results"], len(queries)
+
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=TODAY(), decision="5").apply(
+        by=staff.province_leader)
+    _, before = units_page()
+    third = next(d for d in t.districts if d.pk not in (t.muong_ang.pk, t.tuan_giao.pk))
+    services.dissolve(third, effective_on=TODAY(), decision="6").apply(by=staff.province_leader)
+    rows, after = units_page()
+    assert after == before
+    by_code = {row["code"]: row for row in rows}
+    assert [u["code"] for u in by_code["HDTG"]["predecessors"]] == ["HDMA"]
+    assert [u["code"] for u in by_code["HDMA"]["successors"]] == ["HDTG"]
+    assert [u["code"] for u in by_code[third.code]["successors"]] == ["TDDB"]
+    assert by_code["TDDB"]["predecessors"] == [{"id": third.pk, "code": third.code, "name": third.name}]
+    detail = api.get(f"/api/units/{t.muong_ang.pk}/").json()
+    assert detail["successors"][0]["code"] == "HDTG" and detail["parent_code"] == "TDDB"
