@@ -17,10 +17,14 @@ class _AssignmentStep(Step):
     approved_model = "plans.plan"
 
     def fields(self):
-        return ("unit_id", "unit__name", "plan__issuing_unit_id", "plan__department_id", "plan_id", "plan__subject")
+        return ("unit_id", "unit__name", "plan__issuing_unit_id", "plan__department_id", "plan_id", "plan__subject",
+                "carried_by_id", "carried_by__name")
 
     def candidate(self, row):
-        pk, due, unit_id, unit_name, issuing_unit_id, department_id, plan_id, subject = row
+        pk, due, unit_id, unit_name, issuing_unit_id, department_id, plan_id, subject, carrier_id, carrier = row
+        # Work carried on by another unit since its own ended: that unit is told and escalated.
+        if carrier_id:
+            unit_id, unit_name = carrier_id, carrier
         return Candidate(pk, due, unit_id, unit_name, issuing_unit_id, department_id, plan_id, None, short(subject))
 
 

@@ -16,7 +16,7 @@ def _plan_unit(process):
 
 
 def _assignment_unit(process):
-    return process.assignment.unit
+    return process.assignment.acting_unit
 
 
 def _assignment_issuer(process):

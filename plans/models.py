@@ -163,6 +163,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("plan"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    # The unit that carries this work on since `unit` ended (restructuring), where the work could
+    # not move to it outright: it already had an assignment of the plan, or it issued the plan.
+    # The assignment stays the ended unit's record; the carrier's people act on it.
+    carried_by = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="carried",
+                                   verbose_name=_("carried on by"))
     state = FSMField(_("state"), default=AssignmentState.SENT, choices=AssignmentState.choices, protected=True)
     receipt_due = models.DateTimeField(_("confirm receipt by"), null=True, blank=True)
     report_due = models.DateTimeField(_("report by"))
@@ -196,6 +201,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.plan} → {self.unit}"
+
+    @property
+    def acting_unit(self):
+        """Who does the work: the unit itself, or the one carrying it on since it ended."""
+        return self.carried_by if self.carried_by_id else self.unit
 
     def is_overdue(self, now=None) -> bool:
         return overdue_on(state=self.state, receipt_due=self.receipt_due, report_due=self.report_due,

@@ -81,7 +81,7 @@ PLAN_RULES = {
 
 
 def _unit(assignment):
-    return assignment.unit
+    return assignment.acting_unit
 
 
 def _assignment_issuer(assignment):

@@ -25,7 +25,7 @@ NEAR_DUE_WITHIN = datetime.timedelta(days=2)
 
 def plans_visible_to(user) -> QuerySet[Plan]:
     units = user_unit_ids(user)
-    addressed = Assignment.objects.filter(unit_id__in=units).values("plan_id")
+    addressed = Assignment.objects.filter(Q(unit_id__in=units) | Q(carried_by_id__in=units)).values("plan_id")
     return Plan.objects.filter(Q(issuing_unit_id__in=units) | Q(pk__in=addressed)).select_related(
         "issuing_unit", "department", "created_by"
     )
@@ -59,9 +59,9 @@ def plan_list(user, *, state=None, period_from=None, period_to=None, department=
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:
     units = user_unit_ids(user)
-    return Assignment.objects.filter(Q(unit_id__in=units) | Q(plan__issuing_unit_id__in=units)).select_related(
-        "plan__issuing_unit", "plan__department", "unit"
-    )
+    return Assignment.objects.filter(
+        Q(unit_id__in=units) | Q(plan__issuing_unit_id__in=units) | Q(carried_by_id__in=units)
+    ).select_related("plan__issuing_unit", "plan__department", "unit", "carried_by")
 
 
 def reports_visible_to(user) -> QuerySet[Report]:

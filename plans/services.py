@@ -254,8 +254,8 @@ def assignment_receive(*, assignment: Assignment, by, comment: str = "") -> Assi
         now, plan = timezone.now(), assignment.plan
         # The arrival number's row lock before the history row, which holds the audit chain's lock
         # to commit (core.hashchain). A receipt the state refuses rolls the number back with it.
-        incoming_record(assignment=assignment, unit=assignment.unit, arrived_at=now, sender=plan.issuing_unit.name,
-                        document_number=plan.number, subject=plan.subject,
+        incoming_record(assignment=assignment, unit=assignment.acting_unit, arrived_at=now,
+                        sender=plan.issuing_unit.name, document_number=plan.number, subject=plan.subject,
                         document_date=timezone.localdate(plan.issued_at) if plan.issued_at else None)
         transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"), at=now)
         engine.complete(assignment.process, AssignmentFlow.receive, by=by)

@@ -128,7 +128,7 @@ class UnitChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "applied": applied.pk if applied else None,
             "counts": {**carried.counts(), "positions_ending": len(preview.positions_ending),
                        "children_moving": len(preview.children_moving)},
-            "assignments": moving(carried.assignments), "assignments_cancelled": moving(carried.assignments_cancelled),
+            "assignments": moving(carried.assignments), "assignments_carried": moving(carried.assignments_carried),
             "plans": ids(carried.plans), "recipient_plans": ids(carried.recipient_plans),
             "targets": moving(carried.targets), "targets_kept": moving(carried.targets_kept),
             "inspections": ids(carried.inspections), "positions_ending": ids(preview.positions_ending),

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db.models import F, Q
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -18,10 +18,10 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Position, Unit, UnitRoleGroup
 from accounts.services import unit_role_group
 from inspections.models import Inspection, InspectionState, InspectionTarget, TargetState
-from plans import services as plan_services
 from plans.models import OPEN_ASSIGNMENT_STATES, Assignment, IndicatorAllocation, IndicatorValue, Plan, PlanState
 
 OPEN_PLAN_STATES = [s for s in PlanState.values if s not in (PlanState.CLOSED, PlanState.REVOKED)]
+UNISSUED_PLAN_STATES = [PlanState.DRAFT, PlanState.UNDER_REVIEW, PlanState.AWAITING_APPROVAL, PlanState.APPROVED]
 OPEN_TARGET_STATES = [s for s in TargetState.values if s != TargetState.CLOSED]
 OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED]
 
@@ -31,7 +31,9 @@ class Carried:
     """What moves, by kind: the lists a preview shows and the counts a change records."""
 
     assignments: list = field(default_factory=list)        # (assignment, successor id)
-    assignments_cancelled: list = field(default_factory=list)  # the successor already has that plan
+    # The successor already has that plan, or issued it: the assignment stays the ended unit's
+    # record and the successor carries it on (Assignment.carried_by).
+    assignments_carried: list = field(default_factory=list)
     plans: list = field(default_factory=list)              # open plans issued by a predecessor
     recipient_plans: list = field(default_factory=list)    # open plans addressed to a predecessor
     targets: list = field(default_factory=list)
@@ -42,7 +44,7 @@ class Carried:
     grants: int = 0
 
     def counts(self) -> dict:
-        return {"assignments": len(self.assignments), "assignments_cancelled": len(self.assignments_cancelled),
+        return {"assignments": len(self.assignments), "assignments_carried": len(self.assignments_carried),
                 "plans": len(self.plans), "recipient_plans": len(self.recipient_plans),
                 "targets": len(self.targets), "targets_kept": len(self.targets_kept),
                 "inspections": len(self.inspections), "allocations": self.allocations, "tasks": self.tasks,
@@ -58,21 +60,27 @@ def plan(moves: dict[int, int], overrides: dict | None = None) -> Carried:
     overrides = overrides or {}
     carried = Carried()
     olds = list(moves)
-    assignments = (Assignment.objects.filter(unit_id__in=olds, state__in=OPEN_ASSIGNMENT_STATES)
+    # The open work of the ending units, and work they were carrying on for units ended before.
+    assignments = (Assignment.objects.filter(Q(unit_id__in=olds, carried_by__isnull=True) | Q(carried_by_id__in=olds),
+                                             state__in=OPEN_ASSIGNMENT_STATES)
                    .select_related("plan", "unit").order_by("plan_id", "pk"))
     successor_plans = set(Assignment.objects.filter(unit_id__in=set(moves.values()) | {
         u for (kind, _), u in overrides.items() if kind == "assignment"}).values_list("unit_id", "plan_id"))
     taken = set()
     for assignment in assignments:
-        target = _successor(moves, overrides, "assignment", assignment, assignment.unit_id)
-        if (target, assignment.plan_id) in successor_plans or (target, assignment.plan_id) in taken:
-            carried.assignments_cancelled.append((assignment, target))
+        holder = assignment.carried_by_id or assignment.unit_id
+        target = _successor(moves, overrides, "assignment", assignment, holder)
+        if (assignment.carried_by_id or (target, assignment.plan_id) in successor_plans
+                or (target, assignment.plan_id) in taken or assignment.plan.issuing_unit_id == target):
+            carried.assignments_carried.append((assignment, target))
         else:
             taken.add((target, assignment.plan_id))
             carried.assignments.append((assignment, target))
     carried.plans = list(Plan.objects.filter(issuing_unit_id__in=olds, state__in=OPEN_PLAN_STATES)
                          .select_related("issuing_unit"))
-    carried.recipient_plans = list(Plan.objects.filter(recipients__in=olds, state__in=OPEN_PLAN_STATES).distinct())
+    # Plans not issued yet are readdressed; an issued plan's recipients are who it was sent to, and
+    # its work moves through the assignments.
+    carried.recipient_plans = list(Plan.objects.filter(recipients__in=olds, state__in=UNISSUED_PLAN_STATES).distinct())
     targets = InspectionTarget.objects.filter(unit_id__in=olds, state__in=OPEN_TARGET_STATES).select_related(
         "inspection", "unit")
     existing = set(InspectionTarget.objects.filter(unit_id__in=set(moves.values())).values_list("unit_id",
@@ -98,8 +106,8 @@ def apply(moves: dict[int, int], *, by, reason: str, overrides: dict | None = No
     moving assignment holds its row: the move waits and then carries the report along)."""
     overrides = overrides or {}
     olds = list(moves)
-    list(Assignment.objects.select_for_update().filter(unit_id__in=olds, state__in=OPEN_ASSIGNMENT_STATES)
-         .values_list("pk", flat=True))
+    list(Assignment.objects.select_for_update().filter(Q(unit_id__in=olds) | Q(carried_by_id__in=olds),
+                                                       state__in=OPEN_ASSIGNMENT_STATES).values_list("pk", flat=True))
     carried = plan(moves, overrides)
     _assignments(carried, by=by, reason=reason)
     _plans(carried, moves)
@@ -122,9 +130,8 @@ def _assignments(carried, *, by, reason):
     for successor, ids in _by_successor(carried.assignments).items():
         Assignment.objects.filter(pk__in=ids).update(unit_id=successor)
         IndicatorValue.objects.filter(assignment_id__in=ids).update(unit_id=successor)
-    if carried.assignments_cancelled:
-        plan_services.assignments_cancel(assignments=[a for a, _ in carried.assignments_cancelled], by=by,
-                                         reason=reason)
+    for successor, ids in _by_successor(carried.assignments_carried).items():
+        Assignment.objects.filter(pk__in=ids).update(carried_by_id=successor)
 
 
 def _plans(carried, moves):
@@ -139,8 +146,10 @@ def _plans(carried, moves):
         rows = list(through.objects.filter(plan_id=plan.pk, unit_id__in=list(moves)))
         present = set(through.objects.filter(plan_id=plan.pk).values_list("unit_id", flat=True))
         through.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        issuer = moves.get(plan.issuing_unit_id, plan.issuing_unit_id)
         through.objects.bulk_create([through(plan_id=plan.pk, unit_id=moves[r.unit_id]) for r in rows
-                                     if moves[r.unit_id] not in present], ignore_conflicts=True)
+                                     if moves[r.unit_id] not in present and moves[r.unit_id] != issuer],
+                                    ignore_conflicts=True)
 
 
 def _targets(carried):
@@ -177,7 +186,7 @@ def _tasks(carried, moves):
     unit_type = ContentType.objects.get_for_model(Unit)
     open_tasks = Task.objects.filter(owner_permission_content_type=unit_type, status__in=OPEN_TASK_STATUSES)
     # A split sends some assignments and targets elsewhere than the default: their tasks go with them.
-    moved = [(a.process_id, s) for a, s in carried.assignments if a.process_id]
+    moved = [(a.process_id, s) for a, s in [*carried.assignments, *carried.assignments_carried] if a.process_id]
     moved += [(t.process_id, s) for t, s in carried.targets if t.process_id]
     remediation_processes = defaultdict(list)
     for target, successor in carried.targets:

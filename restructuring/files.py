@@ -47,7 +47,7 @@ NO = {"", "no", "n", "false", "0", "không"}
 #: The counts of what was carried (carry.Carried.counts()), in the order a summary shows them.
 COUNT_LABELS = {
     "assignments": gettext_lazy("assignments moved"),
-    "assignments_cancelled": gettext_lazy("assignments cancelled (the successor has that plan)"),
+    "assignments_carried": gettext_lazy("assignments carried on by the successor (it has that plan or issued it)"),
     "plans": gettext_lazy("plans moved"),
     "recipient_plans": gettext_lazy("plans readdressed"),
     "targets": gettext_lazy("inspection targets moved"),

@@ -65,7 +65,7 @@ class UnitChangeSerializer(serializers.ModelSerializer):
 
 class PreviewCountsSerializer(serializers.Serializer):
     assignments = serializers.IntegerField()
-    assignments_cancelled = serializers.IntegerField()
+    assignments_carried = serializers.IntegerField()
     plans = serializers.IntegerField()
     recipient_plans = serializers.IntegerField()
     targets = serializers.IntegerField()
@@ -89,7 +89,8 @@ class PreviewSerializer(serializers.Serializer):
         "The id of the change when this operation was applied already: applying it again changes nothing."))
     counts = PreviewCountsSerializer()
     assignments = _ids("Ids of the open assignments that move to a successor.")
-    assignments_cancelled = _ids("Ids of the assignments cancelled: the successor already has that plan.")
+    assignments_carried = _ids("Ids of the assignments the successor carries on in the ended unit's name: "
+                                "it already has that plan, or issued it.")
     plans = _ids("Ids of the open plans the units issued.")
     recipient_plans = _ids("Ids of the open plans addressed to the units.")
     targets = _ids("Ids of the inspection targets that move.")

@@ -27,7 +27,8 @@ from .services import NewUnit
 # What a change carries (restructuring.carry.Carried.counts()), as the preview and the history name it.
 CARRIED_LABELS = {
     "assignments": gettext_lazy("Assignments moving to the successor"),
-    "assignments_cancelled": gettext_lazy("Assignments cancelled (the successor already has that plan)"),
+    "assignments_carried": gettext_lazy(
+        "Assignments carried on by the successor in the ended unit's name (it already has that plan, or issued it)"),
     "plans": gettext_lazy("Open plans the unit issued"),
     "recipient_plans": gettext_lazy("Open plans addressed to the unit"),
     "targets": gettext_lazy("Inspection targets moving"),
@@ -116,7 +117,7 @@ def _preview(preview) -> dict:
     return {
         "operation": operation, "kind_display": ChangeKind(operation.kind).label, "ending": operation.ending,
         "counts": carried_rows(carried.counts()),
-        "assignments": going(carried.assignments), "assignments_cancelled": going(carried.assignments_cancelled),
+        "assignments": going(carried.assignments), "assignments_carried": going(carried.assignments_carried),
         "plans": carried.plans, "recipient_plans": carried.recipient_plans,
         "targets": going(carried.targets), "targets_kept": going(carried.targets_kept),
         "inspections": carried.inspections, "positions": preview.positions_ending, "people": preview.people,

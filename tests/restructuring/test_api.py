@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 from tests.helpers import ok
 from tests.plans.helpers import assignment_of, issued_plan
 
-from .helpers import snapshot
+from .helpers import snapshot, work_of
 
 TODAY = timezone.localdate
 LIST = "/api/unit-changes/"
@@ -84,11 +84,11 @@ def test_the_preview_counts_and_lists_what_would_move_and_changes_nothing(as_, s
     data = ok(as_(admin_user).post(PREVIEW, dissolve_body(), format="json"))
     assert snapshot() == before
     assert data["applied"] is None
-    assert data["assignments"] == [assignment_of(plan, t.muong_ang).pk]
-    assert data["counts"]["assignments"] == 1 and data["counts"]["tasks"] == 1
+    assert data["assignments"] + data["assignments_carried"] == [assignment_of(plan, t.muong_ang).pk]
+    assert data["counts"]["assignments_carried"] == 1 and data["counts"]["tasks"] == 1
     assert data["counts"]["positions_ending"] == 2
     assert set(data["people"]) == {staff.muong_ang_officer.pk, staff.muong_ang_secretary.pk}
-    assert data["recipient_plans"] == [plan.pk]
+    assert data["recipient_plans"] == []  # an issued plan keeps its recipients; its work moves
 
 
 def test_apply_once_then_the_same_request_answers_the_same_change(as_, staff, admin_user):
@@ -99,7 +99,7 @@ def test_apply_once_then_the_same_request_answers_the_same_change(as_, staff, ad
     change = UnitChange.objects.get()
     assert first["id"] == change.pk and first["kind"] == "dissolve" and change.by == admin_user
     assert first["successors"][0]["code"] == "TDDB"
-    assert assignment_of(plan, t.province) and not Unit.objects.get(pk=t.muong_ang.pk).is_active
+    assert work_of(plan, t.province) and not Unit.objects.get(pk=t.muong_ang.pk).is_active
     after = snapshot()
     again = ok(client.post(LIST, dissolve_body(), format="json"), 200)
     assert again["id"] == first["id"] and snapshot() == after

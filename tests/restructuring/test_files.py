@@ -24,6 +24,7 @@ from restructuring.files import RestructureFileError, changes_apply, parse_chang
 from restructuring.models import ChangeKind, UnitChange
 from tests.factories import UserFactory
 from tests.plans.helpers import assignment_of, issued_plan
+from tests.restructuring.helpers import work_of
 from workflows.inbox import inbox_tasks
 
 HEADER = "kind,old_codes,new_codes,new_names,new_parent,effective_on,decision,move_people\n"
@@ -88,7 +89,7 @@ def test_a_good_file_applies_every_line_in_order_and_a_second_run_changes_nothin
     assert Unit.objects.get_parent(merged) == t.province
     assert Unit.objects.get_parent(Unit.objects.get(code="HDTC")) == merged
     assert assignment_of(plan, merged).state in OPEN_ASSIGNMENT_STATES
-    assert assignment_of(plan, t.province)  # Nậm Pồ's, dissolved into its parent
+    assert work_of(plan, t.province)  # Nậm Pồ's, dissolved into its parent
     assert {u.code for u in Unit.objects.filter(is_active=False)} == {"HDMA", "HDTG", "HDMC", "HDNP"}
     assert Unit.objects.filter(code__in=["HDMC-B", "HDMC-N"], is_active=True).count() == 2
     # move_people=yes on the merge: Mường Ảng's officer goes on in the merged union.
@@ -223,12 +224,15 @@ def test_the_2025_rehearsal_leaves_the_province_over_its_45_communes(communes):
     assert "Total: 55 lines, 55 applied now, 0 applied before." in out
 
     # Every open assignment of a dissolved union is now the province's; no open task is theirs.
-    assert not Assignment.objects.filter(unit_id__in=dissolved_ids, state__in=OPEN_ASSIGNMENT_STATES).exists()
+    assert not Assignment.objects.filter(unit_id__in=dissolved_ids, carried_by__isnull=True,
+                                         state__in=OPEN_ASSIGNMENT_STATES).exists()
     moving.refresh_from_db()
-    assert moving.unit == t.province and assignment_of(plan, Unit.objects.get(code="DTNCA")).unit.code == "DTNCA"
-    # Two dissolved unions had the same plan: the province holds it once, the other is cancelled, not lost.
-    assert assignment_of(both, t.province).state in OPEN_ASSIGNMENT_STATES
-    assert Assignment.objects.filter(plan=both, state=AssignmentState.CANCELLED).count() == 1
+    # The province issued the plan: it carries the work on in Mường Ảng's name, history and all.
+    assert moving.acting_unit == t.province and moving.unit == t.muong_ang
+    assert assignment_of(plan, Unit.objects.get(code="DTNCA")).unit.code == "DTNCA"
+    # Two dissolved unions had the same plan: the province carries on both, none is cancelled.
+    assert {a.acting_unit for a in Assignment.objects.filter(plan=both)} == {t.province}
+    assert not Assignment.objects.filter(plan=both, state=AssignmentState.CANCELLED).exists()
     assert not Task.objects.filter(status__in=OPEN_TASKS,
                                    owner_permission_obj_pk__in=[str(pk) for pk in dissolved_ids]).exists()
     # The former district officer can no longer act.
@@ -290,7 +294,8 @@ def test_the_admin_upload_previews_every_line_then_applies_on_confirmation(admin
     preview = _upload(admin_client, HEADER + "dissolve,HDMA,,,,2025-07-01,312-QĐ/TĐTN,no\n")
     assert preview.status_code == 200
     line = preview.context["result"].lines[0]
-    assert (line.line, line.carried["assignments"], line.carried["tasks"]) == (2, 1, 1)
+    assert (line.line, line.carried["assignments"] + line.carried["assignments_carried"], line.carried["tasks"]) == (
+        2, 1, 1)
     assert line.positions_ended == 2  # Mường Ảng's officer and secretary
     body = preview.content.decode()
     assert 'data-count="1"' in body and "HDMA" in body and 'name="confirm"' in body
@@ -301,7 +306,7 @@ def test_the_admin_upload_previews_every_line_then_applies_on_confirmation(admin
     assert done.status_code == 302
     change = UnitChange.objects.get()
     assert change.kind == ChangeKind.DISSOLVE and change.decision == "312-QĐ/TĐTN"
-    assert assignment_of(plan, t.province).state in OPEN_ASSIGNMENT_STATES
+    assert work_of(plan, t.province).state in OPEN_ASSIGNMENT_STATES
     assert UPLOAD_SESSION_KEY not in admin_client.session
     listing = admin_client.get(reverse("admin:restructuring_unitchange_changelist")).content.decode()
     assert "312-QĐ/TĐTN" in listing and t.muong_ang.name in listing

@@ -45,7 +45,9 @@ def test_dissolving_a_unit_carries_its_open_work_to_the_parent(staff):
     change = operation.apply(by=staff.province_leader)
 
     moving.refresh_from_db()
-    assert moving.unit == t.province and moving.state == AssignmentState.RECEIVED  # work and state kept
+    # The province issued the plan: it carries the work on in Mường Ảng's name, state and all.
+    assert moving.acting_unit == t.province and moving.unit == t.muong_ang
+    assert moving.state == AssignmentState.RECEIVED
     assert moving.report_due == assignment_of(plan, t.tuan_giao).report_due  # deadlines kept
     assert TransitionLog.objects.filter(object_id=moving.pk, content_type__model="assignment").count() \
         >= history_before  # its history stays with it
@@ -64,7 +66,7 @@ def test_dissolving_a_unit_carries_its_open_work_to_the_parent(staff):
     unit = Unit.objects.get(pk=t.muong_ang.pk)
     assert not unit.is_active
     assert list(change.predecessors.all()) == [t.muong_ang] and list(change.successors.all()) == [t.province]
-    assert change.kind == ChangeKind.DISSOLVE and change.details["carried"]["assignments"] == 1
+    assert change.kind == ChangeKind.DISSOLVE and change.details["carried"]["assignments_carried"] == 1
     assert assignment_of(plan, t.tuan_giao).unit == t.tuan_giao  # others untouched
 
 
@@ -85,7 +87,7 @@ def test_the_preview_lists_what_will_move_and_changes_nothing(staff):
     plan = issued_plan(staff, recipients=[t.muong_ang])
     before = _snapshot()
     preview = services.dissolve(t.muong_ang, effective_on=TODAY()).preview()
-    assert [a.pk for a, _ in preview.carried.assignments] == [assignment_of(plan, t.muong_ang).pk]
+    assert [a.pk for a, _ in preview.carried.assignments_carried] == [assignment_of(plan, t.muong_ang).pk]
     assert preview.carried.tasks == 1 and preview.applied is None
     assert {staff.muong_ang_officer, staff.muong_ang_secretary} <= set(preview.people)
     assert _snapshot() == before
@@ -118,9 +120,10 @@ def test_merging_two_units_into_a_new_one_gives_it_all_their_open_work(staff):
     assert Unit.objects.get_parent(merged) == t.province and list(change.successors.all()) == [merged]
     assert assignment_of(only_ma, merged) and assignment_of(only_tg, merged)
     # Both had plan C: the successor keeps one assignment, the other is cancelled, not lost.
-    assert Assignment.objects.filter(plan=both, unit=merged).count() == 1
-    assert Assignment.objects.filter(plan=both, state=AssignmentState.CANCELLED).count() == 1
-    assert set(both.recipients.all()) == {merged}
+    # Both had plan C: one assignment moves, the successor carries the other on; none is lost.
+    assert {a.acting_unit for a in Assignment.objects.filter(plan=both)} == {merged}
+    assert not Assignment.objects.filter(plan=both, state=AssignmentState.CANCELLED).exists()
+    assert set(both.recipients.all()) == {t.muong_ang, t.tuan_giao}  # who an issued plan was sent to
     # The people were re-appointed in the merged unit, so they go on with the work.
     assert Position.objects.active_on().filter(user=staff.muong_ang_officer, unit=merged).exists()
     receive = assignment_of(only_ma, merged)
@@ -264,3 +267,18 @@ def test_a_change_applied_late_ends_positions_begun_after_its_date_too(staff):
     assert not Position.objects.filter(pk=today_only.pk).exists()  # begins today in an ended unit: never held
     assert change.details["positions_never_held"] and list(change.ended_positions.all()) == [late]
     assert not Position.objects.active_on().filter(unit=t.muong_ang).exists()
+
+
+def test_work_carried_by_the_issuer_is_done_by_its_people_and_shown_so(staff, client):
+    t = staff.tree
+    plan = issued_plan(staff, recipients=[t.muong_ang])
+    carried = assignment_of(plan, t.muong_ang)
+    services.dissolve(t.muong_ang, effective_on=TODAY(), decision="12").apply(by=staff.province_leader)
+    carried.refresh_from_db()
+    assert carried.carried_by == t.province and carried.acting_unit == t.province
+    # The province's officer confirms receipt and reports in Mường Ảng's name.
+    assert "receive" in plan_selectors.assignment_actions(staff.province_officer, carried)
+    plan_services.assignment_receive(assignment=carried, by=staff.province_officer)
+    client.force_login(staff.province_officer)
+    page = client.get(f"/ke-hoach/giao-viec/{carried.pk}/")
+    assert "data-carried-by" in page.content.decode() and t.province.name in page.content.decode()

@@ -17,7 +17,7 @@ from tests.factories import UnitFactory, UserFactory
 from tests.helpers import html, messages_of, vi
 from tests.plans.helpers import assignment_of, issued_plan
 
-from .helpers import snapshot
+from .helpers import snapshot, work_of
 
 TODAY = timezone.localdate
 NEW = reverse("restructuring:new")
@@ -151,8 +151,8 @@ def test_the_preview_lists_what_will_move_and_changes_nothing(client, staff, adm
     page = html(client.post(NEW, dissolve_fields(staff)))
     assert snapshot() == before
     preview = page.split("data-preview")[1]
-    assert f'data-id="{assignment_of(plan, t.muong_ang).pk}"' in preview.split('data-list="assignments"')[1]
-    assert 'data-count="assignments"' in preview and 'data-count="tasks"' in preview
+    assert f'data-id="{assignment_of(plan, t.muong_ang).pk}"' in preview.split('data-list="assignments_carried"')[1]
+    assert 'data-count="assignments_carried"' in preview and 'data-count="tasks"' in preview
     people = preview.split('data-list="people"')[1]
     assert 'data-person="hdma.canbo"' in people and 'data-person="hdma.bithu"' in people
     assert t.province.name in preview  # where the work goes
@@ -178,7 +178,7 @@ def test_confirming_the_preview_applies_it_and_opens_the_successor(client, staff
     assert change.kind == ChangeKind.DISSOLVE and change.decision == "15-QĐ/TĐTN" and change.by == admin_user
     assert [level for level, _text in messages_of(response)] == ["success"]
     assert not Unit.objects.get(pk=t.muong_ang.pk).is_active
-    assert assignment_of(plan, t.province)
+    assert work_of(plan, t.province)
     # The same confirmation again (a double tap, the back button) changes nothing.
     after = snapshot()
     again = client.post(NEW, confirm, follow=True)
