@@ -235,12 +235,6 @@ def plan_revoke(*, plan: Plan, by, reason: str) -> Plan:
     return plan
 
 
-def assignments_cancel(*, assignments, by, reason: str) -> None:
-    """Cancel open assignments whose work is carried on elsewhere (a unit merged into one that
-    already has the plan: restructuring). Rows are locked by the caller."""
-    _cancel_in_bulk(list(assignments), by=by, reason=reason)
-
-
 def _cancel_in_bulk(assignments, *, by, reason):
     transitions.apply_in_bulk(Assignment, assignments, transition="cancel", target=AssignmentState.CANCELLED, by=by,
                               comment=reason)
