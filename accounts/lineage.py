@@ -33,3 +33,16 @@ def today_of(unit_ids: Iterable[int]) -> dict[int, tuple]:
     if _today_of is None or not ids:
         return {}
     return _today_of(ids)
+
+
+def in_todays_tree(frame):
+    """A pandas frame of rows per unit (columns unit_id, code, name, path) with each ended unit's
+    rows relabelled as the unit that carries its work today; the caller groups them."""
+    today = today_of(int(unit_id) for unit_id in frame["unit_id"].unique())
+    if not today:
+        return frame
+    original = list(frame["unit_id"])
+    for position, column in enumerate(("unit_id", "code", "name", "path")):
+        frame[column] = [today[u][position] if u in today else value
+                         for u, value in zip(original, frame[column], strict=True)]
+    return frame

@@ -61,7 +61,7 @@ def on_time_frame(rows, now: datetime.datetime, *, rolled_up: bool = False) -> p
         return pd.DataFrame(columns=list(COLUMNS))
     frame = frame.rename(columns={"unit__code": "code", "unit__name": "name", "unit__path": "path"})
     if rolled_up:
-        frame = _in_todays_tree(frame)
+        frame = lineage.in_todays_tree(frame)
     # One Python call per row: the rule is plans.selectors' own, not a copy of it in pandas.
     groups = pd.Series([
         STATUS_GROUPS[status_of(state=state, report_due=due, reported_at=reported, now=now)]
@@ -74,17 +74,6 @@ def on_time_frame(rows, now: datetime.datetime, *, rolled_up: bool = False) -> p
     return _with_rate(table).sort_values(
         ["rate", "overdue", "path"], ascending=[True, False, True], na_position="last"
     ).reset_index(drop=True)[list(COLUMNS)]
-
-
-def _in_todays_tree(frame: pd.DataFrame) -> pd.DataFrame:
-    today = lineage.today_of(int(unit_id) for unit_id in frame["unit_id"].unique())
-    if not today:
-        return frame
-    original = list(frame["unit_id"])
-    for position, column in enumerate(("unit_id", "code", "name", "path")):
-        frame[column] = [today[u][position] if u in today else value
-                         for u, value in zip(original, frame[column], strict=True)]
-    return frame
 
 
 def _judged(table) -> pd.Series:

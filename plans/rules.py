@@ -45,10 +45,15 @@ def _review_or_approve_return(user, plan):
     return _may("approve_plans", gettext_lazy("return drafts"), _issuer)(user, plan)
 
 
+def last_by(plan, transition: str):
+    """Whoever last took `transition` on the plan (the clerk who issued it, the leader who approved it)."""
+    entry = history_of(plan).filter(transition=transition).last()
+    return entry.by if entry is not None else None
+
+
 def approver_of(plan):
     """The leader who approved the plan last (their signature is the one its documents carry)."""
-    entry = history_of(plan).filter(transition="approve").last()
-    return entry.by if entry is not None else None
+    return last_by(plan, "approve")
 
 
 def approver_id_of(plan) -> int | None:

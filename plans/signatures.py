@@ -15,23 +15,17 @@ from core import docx_layout
 from core.errors import TransitionNotAllowed
 from core.pdf import docx_to_pdf
 from core.rules import require
-from core.transitions import history_of
 from signing import selectors as signing_selectors
 from signing import services as signing
 from signing.models import SignedFile
 
 from . import documents
 from .models import Plan, PlanState
-from .rules import PLAN_RULES, approver_of
+from .rules import PLAN_RULES, approver_of, last_by
 
 APPROVAL, ISSUE = SignedFile.Stage.APPROVAL, SignedFile.Stage.ISSUE
 # The reason written into each signature (document data, Vietnamese like the document itself).
 REASONS = {APPROVAL: "Phê duyệt văn bản", ISSUE: "Ban hành văn bản"}
-
-
-def _last_by(plan: Plan, transition: str):
-    entry = history_of(plan).filter(transition=transition).last()
-    return entry.by if entry is not None else None
 
 
 def stage_of(plan: Plan) -> str | None:
@@ -88,7 +82,7 @@ def sign_issue(plan: Plan) -> int:
         return 0
     current = signed_file(plan, ISSUE)
     present = {s.certificate_id for s in current.events.all()}
-    leader, clerk = approver_of(plan), _last_by(plan, "issue")
+    leader, clerk = approver_of(plan), last_by(plan, "issue")
     added = 0
     for certificate, by in ((signing_selectors.server_certificate(user=leader) if leader else None, leader),
                             (signing_selectors.server_certificate(unit=plan.issuing_unit), clerk)):
@@ -119,6 +113,4 @@ def upload_signed(plan: Plan, content: bytes, *, by) -> SignedFile:
 
 def signatures_of(plan: Plan) -> list:
     """The files of the plan that exist, each with the signatures found in its bytes now."""
-    files = SignedFile.objects.filter(content_type__model="plan", content_type__app_label="plans",
-                                      object_id=plan.pk).order_by("created_at")
-    return [signing_selectors.signatures_of(f) for f in files]
+    return [signing_selectors.signatures_of(f) for f in signing_selectors.signed_files_of(plan)]

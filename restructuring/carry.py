@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import Position, Unit, UnitRoleGroup
 from accounts.services import unit_role_group
-from inspections.models import Inspection, InspectionState, InspectionTarget, TargetState
+from inspections.models import Inspection, InspectionState, InspectionTarget, Remediation, TargetState
 from plans.models import OPEN_ASSIGNMENT_STATES, Assignment, IndicatorAllocation, IndicatorValue, Plan, PlanState
 
 OPEN_PLAN_STATES = [s for s in PlanState.values if s not in (PlanState.CLOSED, PlanState.REVOKED)]
@@ -119,10 +119,11 @@ def apply(moves: dict[int, int], *, by, reason: str, overrides: dict | None = No
     return carried
 
 
-def _by_successor(pairs):
+def _by_successor(pairs, key=lambda obj: obj.pk):
+    """{successor id: [key of each object going there]} of (object, successor id) pairs."""
     grouped = defaultdict(list)
     for obj, successor in pairs:
-        grouped[successor].append(obj.pk)
+        grouped[successor].append(key(obj))
     return grouped
 
 
@@ -185,31 +186,28 @@ def _tasks(carried, moves):
     successor's queue (that person's position ends)."""
     unit_type = ContentType.objects.get_for_model(Unit)
     open_tasks = Task.objects.filter(owner_permission_content_type=unit_type, status__in=OPEN_TASK_STATUSES)
-    # A split sends some assignments and targets elsewhere than the default: their tasks go with them.
-    moved = [(a.process_id, s) for a, s in [*carried.assignments, *carried.assignments_carried] if a.process_id]
-    moved += [(t.process_id, s) for t, s in carried.targets if t.process_id]
-    remediation_processes = defaultdict(list)
-    for target, successor in carried.targets:
-        for process_id in target.remediations.exclude(process=None).values_list("process_id", flat=True):
-            remediation_processes[successor].append(process_id)
-    for successor, process_ids in (_group(moved) | remediation_processes).items():
-        open_tasks.filter(process_id__in=process_ids, owner_permission_obj_pk__in=[str(pk) for pk in moves]).update(
+    # A split sends some assignments and targets elsewhere than the default: their tasks go with them,
+    # and so do the tasks of the targets' remediation processes.
+    moved = [(a, s) for a, s in [*carried.assignments, *carried.assignments_carried, *carried.targets]
+             if a.process_id]
+    by_successor = _by_successor(moved, key=lambda obj: obj.process_id)
+    target_successor = {t.pk: s for t, s in carried.targets}
+    remediations = Remediation.objects.filter(target_id__in=list(target_successor)).exclude(process=None)
+    for target_id, process_id in remediations.values_list("target_id", "process_id"):
+        by_successor[target_successor[target_id]].append(process_id)
+    old_pks = [str(pk) for pk in moves]
+    for successor, process_ids in by_successor.items():
+        open_tasks.filter(process_id__in=process_ids, owner_permission_obj_pk__in=old_pks).update(
             owner_permission_obj_pk=str(successor))
     for old, successor in moves.items():
         open_tasks.filter(owner_permission_obj_pk=str(old)).update(owner_permission_obj_pk=str(successor))
     # Taken tasks of people who no longer hold a position in the task's unit go back to the queue.
-    for task in open_tasks.filter(status=STATUS.ASSIGNED, owner_permission_obj_pk__in=[
-            str(s) for s in set(moves.values())]).only("pk", "owner_id", "owner_permission_obj_pk"):
-        if not Position.objects.active_on().filter(user_id=task.owner_id,
-                                                    unit_id=int(task.owner_permission_obj_pk)).exists():
-            Task.objects.filter(pk=task.pk).update(owner=None, status=STATUS.NEW)
-
-
-def _group(pairs):
-    grouped = defaultdict(list)
-    for key, successor in pairs:
-        grouped[successor].append(key)
-    return grouped
+    taken = list(open_tasks.filter(status=STATUS.ASSIGNED, owner_permission_obj_pk__in=[
+        str(s) for s in set(moves.values())]).values_list("pk", "owner_id", "owner_permission_obj_pk"))
+    holding = set(Position.objects.active_on().filter(user_id__in={owner for _, owner, _ in taken})
+                  .values_list("user_id", "unit_id"))
+    dropped = [pk for pk, owner, unit_pk in taken if (owner, int(unit_pk)) not in holding]
+    Task.objects.filter(pk__in=dropped).update(owner=None, status=STATUS.NEW)
 
 
 def _grants(moves):

@@ -73,10 +73,8 @@ class Operation:
         return [u for u in self.predecessors if u.pk not in kept]
 
     def key(self) -> str:
-        def name_of(unit):
-            return unit.code
         payload = [self.kind, self.effective_on.isoformat(), self.decision.strip(),
-                   sorted(name_of(u) for u in self.predecessors), [name_of(s) for s in self.successors],
+                   sorted(u.code for u in self.predecessors), [s.code for s in self.successors],
                    self.name.strip(), self.parent.code if self.parent else ""]
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
@@ -140,15 +138,10 @@ class Operation:
 
     def _moves(self, resolved):
         """{old unit id: successor id} and the split's overrides, on the saved successors."""
-        successors = resolved or self.successors
-        ids = [s.pk if isinstance(s, Unit) else None for s in successors]
-        if not self.ending or ids[0] is None:
-            # New successors have no id before apply: the preview counts against a placeholder.
-            default = ids[0] if ids and ids[0] is not None else 0
-        else:
-            default = ids[0]
-        moves = {u.pk: default for u in self.ending}
-        overrides = {key: (ids[index] if ids[index] is not None else 0) for key, index in self.overrides.items()}
+        # A new successor has no id before apply: the preview counts against the placeholder 0.
+        ids = [s.pk if isinstance(s, Unit) else 0 for s in resolved or self.successors]
+        moves = {u.pk: ids[0] if ids else 0 for u in self.ending}
+        overrides = {key: ids[index] for key, index in self.overrides.items()}
         return moves, overrides
 
     def apply(self, *, by) -> UnitChange:

@@ -51,9 +51,14 @@ def server_certificate(*, user=None, unit=None) -> Certificate | None:
             .select_related("user", "unit").order_by("-not_after", "-pk").first())
 
 
-def signed_file_of(document, stage: str) -> SignedFile | None:
+def signed_files_of(document):
+    """Every file `document` is signed on, oldest first."""
     return SignedFile.objects.filter(content_type=ContentType.objects.get_for_model(document),
-                                     object_id=document.pk, stage=stage).first()
+                                     object_id=document.pk).order_by("created_at", "pk")
+
+
+def signed_file_of(document, stage: str) -> SignedFile | None:
+    return signed_files_of(document).filter(stage=stage).first()
 
 
 def read(signed_file: SignedFile) -> bytes:

@@ -1,9 +1,12 @@
 """Settings shared by every stack. The embedded default (SQLite + filesystem broker) needs no env."""
 
+import base64
 import datetime
+import hashlib
 from pathlib import Path
 
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
 from config.env import ConfigError, env_bool, env_database, env_int, env_list, env_str
@@ -417,15 +420,10 @@ if PDF_TIMEOUT_SECONDS < 5:
 # production must set its own (config/settings/production.py refuses to start without it).
 SIGNING_KEYS = env_list("SIGNING_KEYS", [])
 if not SIGNING_KEYS:
-    import base64 as _base64
-    import hashlib as _hashlib
-
-    SIGNING_KEYS = [_base64.urlsafe_b64encode(_hashlib.sha256(("signing|" + SECRET_KEY).encode()).digest()).decode()]
+    SIGNING_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(("signing|" + SECRET_KEY).encode()).digest()).decode()]
 for _key in SIGNING_KEYS:
     try:
-        import cryptography.fernet as _fernet_module
-
-        _fernet_module.Fernet(_key)
+        Fernet(_key)
     except ValueError as _error:
         raise ConfigError("Environment variable SIGNING_KEYS holds a value that is not a Fernet key "
                           "(urlsafe base64 of 32 bytes).") from _error

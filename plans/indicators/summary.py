@@ -94,13 +94,9 @@ def _in_todays_tree(recipients, values, allocations):
     def new_id(unit_id):
         return today[unit_id][0] if unit_id in today else unit_id
 
-    recipients = recipients.reset_index()
-    original = list(recipients["unit_id"])
-    for position, column in enumerate(("unit_id", "code", "name", "path")):
-        recipients[column] = [today[u][position] if u in today else v
-                              for u, v in zip(original, recipients[column], strict=True)]
-    recipients = (recipients.groupby("unit_id").agg(code=("code", "first"), name=("name", "first"),
-                                                    path=("path", "first"), accepted=("accepted", "all"))
+    recipients = (lineage.in_todays_tree(recipients.reset_index()).groupby("unit_id")
+                  .agg(code=("code", "first"), name=("name", "first"), path=("path", "first"),
+                       accepted=("accepted", "all"))
                   .sort_values("path"))
     values = values.assign(unit_id=values["unit_id"].map(new_id)).groupby(
         ["indicator_id", "unit_id"], as_index=False).agg(
