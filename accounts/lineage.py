@@ -11,13 +11,25 @@ from collections.abc import Callable, Iterable
 _today_of: Callable[[set[int]], dict[int, tuple]] | None = None
 # unit ids → {id: {"predecessors": [(id, code, name)…], "successors": [...]}}, the direct neighbours
 _neighbours_of: Callable[[set[int]], dict[int, dict]] | None = None
+# unit ids → {id: {itself and every unit whose work it took over, however many changes back}}
+_absorbed_of: Callable[[set[int]], dict[int, set[int]]] | None = None
 
 
 def register(today_of: Callable[[set[int]], dict[int, tuple]],
-             neighbours_of: Callable[[set[int]], dict[int, dict]] | None = None) -> None:
-    global _today_of, _neighbours_of
+             neighbours_of: Callable[[set[int]], dict[int, dict]] | None = None,
+             absorbed_of: Callable[[set[int]], dict[int, set[int]]] | None = None) -> None:
+    global _today_of, _neighbours_of, _absorbed_of
     _today_of = today_of
     _neighbours_of = neighbours_of
+    _absorbed_of = absorbed_of
+
+
+def absorbed_of(unit_id: int) -> set[int]:
+    """The unit and every unit it took over (merged into it, dissolved into it): whose work a
+    rolled-up figure of the unit counts."""
+    if _absorbed_of is None:
+        return {unit_id}
+    return _absorbed_of({unit_id}).get(unit_id, {unit_id})
 
 
 def neighbours_of(unit_ids: Iterable[int]) -> dict[int, dict]:

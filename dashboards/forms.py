@@ -8,7 +8,22 @@ from accounts.selectors import unit_under, units_and_children
 from core.forms import date_field
 
 
-class OnTimeForm(forms.Form):
+class RolledUpForm(forms.Form):
+    """GET choice of a page that counts by unit: each unit as it was, or today's tree."""
+
+    rolled_up = forms.BooleanField(label=_("Including units since merged"), required=False,
+                                   help_text=_("Show the work of units that were merged or dissolved under the unit "
+                                               "that carries it today."))
+
+    def rolled_up_chosen(self) -> bool:
+        # The box alone decides: another field that does not parse falls back to its default.
+        if not self.is_bound:
+            return False
+        self.is_valid()
+        return bool(self.cleaned_data.get("rolled_up"))
+
+
+class OnTimeForm(RolledUpForm):
     """GET choices of the on-time page. A value that does not parse falls back to its default."""
 
     unit = forms.TypedChoiceField(label=_("Issuing unit"), coerce=int, required=False)
@@ -40,11 +55,8 @@ class OnTimeForm(forms.Form):
         unit = next((u for u in self.units if u.pk == data.get("unit")), self.units[0] if self.units else None)
         return unit, start, end
 
-    def rolled_up_chosen(self) -> bool:
-        return bool(self.is_bound and self.is_valid() and self.cleaned_data.get("rolled_up"))
 
-
-class UnitWorkForm(forms.Form):
+class UnitWorkForm(RolledUpForm):
     """GET choices of a unit's work: one of the person's units or a unit under them, and a year.
 
     The list offers the person's units and the units right under them; a unit deeper down (a
@@ -54,6 +66,9 @@ class UnitWorkForm(forms.Form):
 
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False)
     year = forms.IntegerField(label=_("Completed work of the year"), min_value=2000, max_value=2100, required=False)
+    rolled_up = forms.BooleanField(label=_("Including units since merged"), required=False,
+                                   help_text=_("Add the work of the units this unit took over (merged or dissolved "
+                                               "into it)."))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

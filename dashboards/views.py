@@ -12,12 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from accounts import lineage
 from core.files import file_response
 from core.vi_format import vi_percent
 
 from . import ontime, selectors
 from .exports import on_time_xlsx, overdue_xlsx
-from .forms import OnTimeForm
+from .forms import OnTimeForm, RolledUpForm
 from .overdue import overdue_rows, plan_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,14 +31,18 @@ SEGMENTS = ("on_time", "late", "awaiting_review", "not_yet_due", "overdue")
 @login_required
 def overview(request):
     now = timezone.now()
+    form = RolledUpForm(request.GET or None)
     rows = overdue_rows(selectors.overdue_assignments(request.user, now), now)
+    # Rolled up, an ended unit's overdue work is listed under the unit that carries it today.
+    today = lineage.today_of({row["assignment"].unit_id for row in rows}) if form.rolled_up_chosen() else {}
     by_unit = {}
     for row in rows:
         unit = row["assignment"].unit
-        by_unit.setdefault(unit.pk, {"unit": unit, "rows": []})["rows"].append(row)
+        pk, code, name, _path = today.get(unit.pk, (unit.pk, unit.code, unit.name, unit.path))
+        by_unit.setdefault(pk, {"code": code, "name": name, "rows": []})["rows"].append(row)
     plans = plan_summary(rows, selectors.assignment_counts(request.user, {row["plan"].pk for row in rows}))
     return render(request, "dashboards/overview.html", {
-        "now": now, "units": list(by_unit.values()), "plans": plans, "overdue_total": len(rows),
+        "now": now, "units": list(by_unit.values()), "plans": plans, "overdue_total": len(rows), "form": form,
     })
 
 

@@ -16,5 +16,6 @@ def unit_work_page(request):
     unit, year = form.choice()
     context = {"form": form, "unit": unit, "year": year}
     if unit is not None:
-        context.update(unit_work(request.user, unit, year=year, now=timezone.now()))
+        context.update(unit_work(request.user, unit, year=year, now=timezone.now(),
+                                 rolled_up=form.rolled_up_chosen()))
     return render(request, "dashboards/unit_work.html", context)

@@ -12,4 +12,4 @@ class RestructuringConfig(AppConfig):
 
         from . import selectors
 
-        lineage.register(selectors.today_of, selectors.neighbours_of)
+        lineage.register(selectors.today_of, selectors.neighbours_of, selectors.absorbed_ids)

@@ -16,7 +16,8 @@ def changes_of(unit: Unit):
 
 def absorbed_ids(unit_ids) -> dict[int, set[int]]:
     """For each unit, itself and every unit whose work it took over, however many changes back
-    (a commune union merged into one that was later merged again): one query per generation."""
+    (a commune union merged into one that was later merged again): one query per generation.
+    Registered as accounts.lineage.absorbed_of."""
     result = {uid: {uid} for uid in unit_ids}
     frontier = {uid: {uid} for uid in unit_ids}
     while any(frontier.values()):

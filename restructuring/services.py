@@ -214,7 +214,8 @@ class Operation:
                 for p in positions])
         self._never_held = [f"{p.user.get_full_name()} ({p.get_role_display()}, {p.unit.name})" for p in never_held]
         Position.objects.filter(pk__in=[p.pk for p in never_held]).delete()
-        positions_sync_groups(users=list({p.user_id for p in positions}) or None)
+        if positions:  # users=None would sync everyone's groups
+            positions_sync_groups(users=list({p.user_id for p in positions}))
         return ended
 
 

@@ -282,3 +282,18 @@ def test_work_carried_by_the_issuer_is_done_by_its_people_and_shown_so(staff, cl
     client.force_login(staff.province_officer)
     page = client.get(f"/ke-hoach/giao-viec/{carried.pk}/")
     assert "data-carried-by" in page.content.decode() and t.province.name in page.content.decode()
+
+
+def test_a_change_that_ends_no_position_leaves_everyones_groups_alone(staff):
+    # Ending units nobody works in must not re-sync the whole country's group memberships (the
+    # national rehearsal spent most of its time there): no statement reads the positions table
+    # beyond the ending units' own.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = staff.tree
+    empty = [d for d in t.districts if not Position.objects.filter(unit=d).exists()][:2]
+    with CaptureQueriesContext(connection) as queries:
+        services.merge(empty, into=empty[1], effective_on=TODAY(), decision="15").apply(by=staff.province_leader)
+    assert not [q["sql"] for q in queries if "accounts_user_groups" in q["sql"]]
+    assert not Unit.objects.get(pk=empty[0].pk).is_active

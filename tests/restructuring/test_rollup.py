@@ -1,6 +1,12 @@
 """Figures as they were, or rolled up into today's tree: the work a merged unit did counts for
 the unit that carries its work today when the person asks for it (gồm cả đơn vị đã sáp nhập)."""
 
+import datetime
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import lineage
@@ -106,3 +112,50 @@ def test_the_units_by_plans_matrix_as_it_was_and_rolled_up(staff, client):
     assert [row.code for row in rolled.rows] == ["HDTG"]
     # Both had the plan: the cell is Tuần Giáo's own assignment, still tracked.
     assert rolled.rows[0].cells[0].assignment_id == assignment_of(plan, t.tuan_giao).pk
+
+
+def test_overdue_now_lists_an_ended_units_work_as_it_was_or_under_its_successor(staff, client):
+    t = staff.tree
+    third = next(d for d in t.districts if d.pk not in (t.muong_ang.pk, t.tuan_giao.pk))
+    plan = issued_plan(staff, recipients=[t.muong_ang, t.tuan_giao, third])
+    with time_machine.travel(plan.report_due + datetime.timedelta(days=10), tick=False):
+        services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=timezone.localdate(),
+                       decision="12-QĐ/TĐTN").apply(by=staff.province_leader)
+        client.force_login(staff.province_officer)
+        as_it_was = client.get(reverse("dashboards:overview"))
+        rolled = client.get(reverse("dashboards:overview"), {"rolled_up": "on"})
+    assert {g["code"]: len(g["rows"]) for g in as_it_was.context["units"]} == {"HDMA": 1, "HDTG": 1, third.code: 1}
+    assert {g["code"]: len(g["rows"]) for g in rolled.context["units"]} == {"HDTG": 2, third.code: 1}
+    # Rolled up, the row still says whose work it was.
+    assert 'data-from-unit="HDMA"' in rolled.content.decode()
+    assert 'data-from-unit' not in as_it_was.content.decode()
+    assert rolled.context["overdue_total"] == as_it_was.context["overdue_total"] == 3
+
+
+def test_a_units_work_rolled_up_adds_the_work_of_the_units_it_took_over(staff, client):
+    t = staff.tree
+    third = next(d for d in t.districts if d.pk not in (t.muong_ang.pk, t.tuan_giao.pk))
+    plan = issued_plan(staff, recipients=[t.muong_ang, t.tuan_giao, third])
+    _accepted(staff, plan, t.muong_ang)  # closed: it stays Mường Ảng's
+    day = timezone.localdate()
+    services.merge([t.muong_ang, t.tuan_giao], into=t.tuan_giao, effective_on=day, decision="13").apply(
+        by=staff.province_leader)
+    client.force_login(staff.province_officer)
+    url = reverse("dashboards:unit-work")
+
+    def page(**extra):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"unit": t.tuan_giao.pk, "year": plan.report_due.year, **extra})
+        return response, len(queries)
+
+    as_it_was, _ = page()
+    rolled, one_absorbed = page(rolled_up="on")
+    assert as_it_was.context["total"] == 1 and rolled.context["total"] == 2
+    done = [item for item in rolled.context["done"]]
+    assert [item.unit_name for item in done] == [t.muong_ang.name]
+    assert f'data-from-unit="{t.muong_ang.pk}"' in rolled.content.decode()
+    # Another unit merged in: one more item, the same queries.
+    services.merge([Unit.objects.get(pk=t.tuan_giao.pk), third], into=t.tuan_giao, effective_on=day,
+                   decision="14").apply(by=staff.province_leader)
+    rolled, two_absorbed = page(rolled_up="on")
+    assert rolled.context["total"] == 3 and two_absorbed == one_absorbed

@@ -118,9 +118,44 @@ def build_world():
     )
 
 
+def _converting_once():
+    """core.pdf.docx_to_pdf remembering what it made, by the document's content: the matrix asks
+    every role for the same few PDFs, and one LibreOffice run per document (not per role) says
+    the same about who may have it. The zip's timestamps (docProps/core.xml, member dates) differ
+    between two compositions of one document, so the key is the other members' bytes."""
+    import hashlib
+    import io
+    import zipfile
+
+    from core.pdf import docx_to_pdf
+
+    made = {}
+
+    def convert(content: bytes) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(content)) as docx:
+            digest = hashlib.sha256()
+            for name in sorted(docx.namelist()):
+                if name != "docProps/core.xml":
+                    digest.update(name.encode() + docx.read(name))
+        key = digest.hexdigest()
+        if key not in made:
+            made[key] = docx_to_pdf(content)
+        return made[key]
+
+    return convert
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
+    with pytest.MonkeyPatch.context() as patch:
+        convert = _converting_once()
+        for module in ("plans.documents", "plans.signatures", "inspections.documents"):
+            patch.setattr(f"{module}.docx_to_pdf", convert)
+        yield from _world(django_db_blocker, media)
+
+
+def _world(django_db_blocker, media):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         built = build_world()
         built.media = media
