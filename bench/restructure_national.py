@@ -169,17 +169,13 @@ class Counter:
 
 def main():
     fresh_database("kehoach_bench_restructure")
-    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.utils import timezone
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
 
     from accounts.loading import units_load
     from accounts.models import Position, Role, Unit, UnitLevel, User
     from accounts.services import positions_sync_groups
     from plans import services
-    from plans.models import OPEN_ASSIGNMENT_STATES, Assignment
     from restructuring.files import changes_apply, read_changes_csv
 
     started = time.perf_counter()
@@ -240,11 +236,23 @@ def main():
     print(f"applied again: {again[0]:.1f} s, {again[1]:,} statements, "
           f"{len(again[2].applied)} lines applied (all {len(again[2].lines)} found applied before)")
 
-    # What the reform must leave.
+    check(plan)
+    print(f"whole rehearsal {time.perf_counter() - started:.0f} s")
+
+
+def check(plan):
+    """What the reform must leave: today's tree, and every open assignment with a living unit."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from accounts.models import Position, Unit
+    from plans.models import OPEN_ASSIGNMENT_STATES, Assignment
+
 
     active = {row["level__code"]: row["n"] for row in
-              Unit.objects.filter(is_active=True).values("level__code").annotate(n=Count("pk"))}
+              Unit.objects.filter(is_active=True).order_by().values("level__code").annotate(n=Count("pk"))}
     print(f"today's tree: {active}")
     assert active.get("province") == 34 and active.get("commune", 0) + active.get("district", 0) == 3321, active
     ended = list(Unit.objects.filter(is_active=False).values_list("pk", flat=True))
@@ -262,9 +270,20 @@ def main():
           f"{tasks_on_ended}; district positions still held: {held}")
     assert open_on_ended == 0 and tasks_on_ended == 0 and held == 0
     assert not Unit.objects.filter(pk__in=acting, is_active=False).exists()
-    print(f"whole rehearsal {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    main()
+    if RUNS < 0:  # -1: only the checks, on the database a run left
+        import os
+
+        import django
+
+        os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kehoach_bench_restructure")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+        django.setup()
+        from plans.models import Plan
+
+        check(Plan.objects.get(subject="Kế hoạch toàn quốc năm 2025"))
+    else:
+        main()
