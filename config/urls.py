@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/", include("plans.api_urls")),
     path("api/", include("inspections.api_urls")),
     path("api/", include("restructuring.api_urls")),
+    path("api/", include("emulation.api_urls")),
     path("admin/", admin.site.urls),
     path("tep/", include("core.urls")),
     # The inbox serves every flow but keeps the address officers have bookmarked.
@@ -45,6 +46,7 @@ urlpatterns = [
     path("thong-bao/", include("notifications.urls")),
     path("tong-hop/", include("dashboards.urls")),
     path("so-van-ban/", include("registers.urls")),
+    path("thi-dua/", include("emulation.urls")),
     path("don-vi/", include("restructuring.urls")),
     path("", include("accounts.urls")),
 ]

@@ -16,6 +16,8 @@ class StepKind(models.TextChoices):
     ASSIGNMENT_REPORT = "assignment_report", _("Reporting on an assignment")
     INSPECTION_SELF_REPORT = "inspection_self_report", _("Self-report of an inspected unit")
     REMEDIATION = "remediation", _("Remediation of a recommendation")
+    EMULATION_SELF_ASSESSMENT = "emulation_self_assessment", _("Self-assessment of an emulation score sheet")
+    EMULATION_VERIFICATION = "emulation_verification", _("Verification of an emulation score sheet")
 
 
 class Level(models.TextChoices):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "deadlines",
     "obligations",
     "dashboards",
+    "emulation",
     "registers",
     "signing",
     "restructuring",

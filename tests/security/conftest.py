@@ -108,6 +108,7 @@ def build_world():
     tuan_giao_target = target_of(inspection, tree.tuan_giao)
     from accounts.api_tokens import api_token_create
 
+    emulation, open_table = _emulation(p)
     token, _key = api_token_create(user=p.muong_ang_officer)
     notification = Notification.objects.filter(recipient=p.muong_ang_officer).order_by("pk").first()
     return SimpleNamespace(
@@ -115,7 +116,33 @@ def build_world():
         attachment=attachment, district_plan=district_plan, programme=inspection.programme,
         inspection=inspection, target=target, finding=finding, conclusion=conclusion, remediation=remediation,
         tuan_giao_target=tuan_giao_target, token=token, notification=notification,
+        emulation=emulation, sheet=emulation.sheets.get(unit=tree.muong_ang), open_table=open_table,
     )
+
+
+def _emulation(p):
+    """The province's emulation of the year, opened: one cluster headed by Mường Ảng with one other
+    district (Tuần Giáo is in none); and next year's table, not opened yet."""
+    from emulation import services as emulation_services
+    from emulation.models import Cluster, ClusterMember, Criterion, CriterionGroup, ScoringTable, Source
+
+    tree, now = p.tree, timezone.now()
+    year = timezone.localdate().year
+    table = ScoringTable.objects.create(organiser=tree.province, year=year, level=tree.muong_ang.level,
+                                        name="Bảng chấm điểm thi đua khối huyện")
+    group = CriterionGroup.objects.create(table=table, code="I", name="Thực hiện nhiệm vụ")
+    Criterion.objects.create(group=group, code="1", name="Báo cáo đúng hạn", max_points=10, source=Source.TIMELINESS)
+    Criterion.objects.create(group=group, code="2", name="Tháng Thanh niên", max_points=5, source=Source.JUDGED)
+    other = next(d for d in tree.districts if d.pk not in (tree.muong_ang.pk, tree.tuan_giao.pk))
+    cluster = Cluster.objects.create(organiser=tree.province, year=year, name="Cụm 1", head=tree.muong_ang)
+    for unit in (tree.muong_ang, other):
+        ClusterMember.objects.create(cluster=cluster, unit=unit)
+    emulation = emulation_services.emulation_open(
+        table=table, by=p.province_officer, subject="Thi đua năm",
+        self_assessment_due=now + datetime.timedelta(days=10), verification_due=now + datetime.timedelta(days=20))
+    open_table = ScoringTable.objects.create(organiser=tree.province, year=year + 1, level=tree.muong_ang.level,
+                                             name="Bảng chấm điểm năm sau")
+    return emulation, open_table
 
 
 def _converting_once():

@@ -14,7 +14,7 @@ MINIMAL_BODY = {"comment": "Ý kiến kiểm thử", "reason": "Lý do kiểm th
 
 #: The apps whose rows a refused request must leave as they were (ours, and viewflow's processes/tasks).
 WATCHED_APPS = ("accounts", "core", "plans", "inspections", "notifications", "workflows", "deadlines",
-                "obligations", "viewflow", "knox", "otp_totp", "otp_static", "guardian")
+                "obligations", "emulation", "viewflow", "knox", "otp_totp", "otp_static", "guardian")
 
 
 def outcome(response):

@@ -58,6 +58,12 @@ SUBJECTS = {
     "unit_change": Subject(lambda w: _unit_change(w), None,
                            "a recorded change of the organisation: Mường Ảng renamed (restructuring)"),
     "notification": Subject(lambda w: w.notification, None, "a notification to Mường Ảng's officer"),
+    "emulation": Subject(lambda w: w.emulation, lambda w: w.tree.province,
+                         "the province's emulation of the year, open; Mường Ảng heads its one cluster"),
+    "sheet": Subject(lambda w: w.sheet, lambda w: w.tree.muong_ang,
+                     "Mường Ảng's emulation score sheet, self-assessing"),
+    "open_table": Subject(lambda w: w.open_table, lambda w: w.tree.province,
+                          "the province's scoring table of next year, not opened"),
     "token": Subject(lambda w: w.token, None, "an API token of Mường Ảng's officer"),
 }
 

@@ -21,7 +21,8 @@ _SUBJECT_UNITS = {
     "plan": "province", "indicator": "province", "programme": "province", "inspection": "province",
     "district_plan": "muong_ang", "assignment": "muong_ang", "report": "muong_ang", "attachment": "muong_ang",
     "target": "muong_ang", "finding": "muong_ang", "conclusion": "muong_ang", "remediation": "muong_ang",
-    "unit": "muong_ang", "tuan_giao_target": "tuan_giao",
+    "unit": "muong_ang", "tuan_giao_target": "tuan_giao", "emulation": "province", "sheet": "muong_ang",
+    "open_table": "province",
 }
 
 

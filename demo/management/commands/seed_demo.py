@@ -12,6 +12,7 @@ from accounts.loading import read_units_csv, units_load
 from accounts.models import Unit
 from demo.overdue import demo_overdue_seed
 from demo.signing import demo_signing_seed
+from emulation.demo import demo_emulation_seed
 from inspections.demo import demo_inspections_seed
 from obligations.demo import demo_obligations_seed
 from plans.demo import demo_indicator_plan_seed, demo_plans_seed
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         demo_indicator_plan_seed()
         demo_obligations_seed()
         demo_inspections_seed()
+        demo_emulation_seed()  # after the work it scores: reports, indicators, inspections
         demo_overdue_seed()  # last: its sweep also covers the other demos' deadlines
         targets = read_targets(settings.DEMO_DATA_DIR / "indicators_2024.csv")
         self.stdout.write(self.style.SUCCESS(
