@@ -204,7 +204,7 @@ def sheet_action(request, pk, action):
         # The sheet again, each error under its criterion; the refused step changed nothing.
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": getattr(exc, "messages", [str(exc)])}
         messages.error(request, " ".join(message for values in errors.values() for message in values))
-        return _sheet_page(request, sheet, errors)
+        return _sheet_page(request, sheet, errors, typed=request.POST)
     messages.success(request, done)
     return redirect("emulation:sheet", pk=sheet.pk)
 
@@ -214,7 +214,12 @@ def sheet_detail(request, pk):
     return _sheet_page(request, get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk), {})
 
 
-def _sheet_page(request, sheet, errors):
+def _typed(posted, criterion_id) -> dict:
+    """What the person typed for a criterion, shown again beside the errors of a refused step."""
+    return {field: posted.get(f"{field}_{criterion_id}", "") for field in ("points", "note", "comment")}
+
+
+def _sheet_page(request, sheet, errors, typed=None):
     scores = list(sheet.scores.select_related("criterion__group"))
     allowed = rules.allowed(SHEET_RULES, request.user, sheet)
     evidence = {}
@@ -225,6 +230,7 @@ def _sheet_page(request, sheet, errors):
         "sheet": sheet, "emulation": sheet.emulation, "errors": errors,
         "assessing": "assess" in allowed, "verifying": "verify" in allowed, "approving": "approve" in allowed,
         "rows": [{"score": s, "evidence": evidence.get(s.pk, []), "explained": _explained(s),
+                  "typed": _typed(typed, s.criterion_id) if typed is not None else None,
                   "error": errors.get(f"points_{s.criterion_id}", []) + errors.get(f"comment_{s.criterion_id}", [])}
                  for s in scores],
         "self_total": sum((s.self_points or 0) for s in scores),
