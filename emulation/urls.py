@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.emulation_detail, name="detail"),
     path("<int:pk>/xep-hang.xlsx", views.ranking_download, name="ranking-xlsx"),
     path("<int:pk>/quyet-dinh.docx", views.decision_download, name="decision-docx"),
+    path("<int:pk>/quyet-dinh.pdf", views.decision_pdf_download, name="decision-pdf"),
     path("<int:pk>/ban-hanh/", views.emulation_decide_page, name="decide"),
     path("phieu/<int:pk>/", views.sheet_detail, name="sheet"),
     path("phieu/<int:pk>/<slug:action>/", views.sheet_action, name="sheet-action"),

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import units_of
 from core import rules
 from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
-from core.files import DOCX, XLSX, file_response
+from core.files import DOCX, PDF, XLSX, file_response
 from core.models import Attachment
+from core.pdf import PdfUnavailable, docx_to_pdf
 from core.transitions import history_of
 from core.ui import add_service_errors, forbidden, history_rows, perform
 
@@ -140,6 +141,18 @@ def ranking_download(request, pk):
 def decision_download(request, pk):
     emulation = get_object_or_404(selectors.emulations_visible_to(request.user), pk=pk)
     return file_response(decision_docx(standings(emulation)), f"quyet-dinh-thi-dua-{emulation.year}.docx", DOCX)
+
+
+@login_required
+def decision_pdf_download(request, pk):
+    """The decision as PDF/A (LibreOffice); without it the page says why and the .docx stays."""
+    emulation = get_object_or_404(selectors.emulations_visible_to(request.user), pk=pk)
+    try:
+        content = docx_to_pdf(decision_docx(standings(emulation)))
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("emulation:detail", pk=emulation.pk)
+    return file_response(content, f"quyet-dinh-thi-dua-{emulation.year}.pdf", PDF)
 
 
 @login_required

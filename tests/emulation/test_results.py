@@ -36,3 +36,29 @@ def test_each_unit_shows_its_final_total_of_the_year_before(staff):
     assert rows["HDTG"].previous_total == Decimal(11)
     assert rows["HDTG"].change == rows["HDTG"].total - Decimal(11)
     assert rows["HDMA"].previous_total is None and rows["HDMA"].change is None
+
+
+def test_scored_during_the_year_a_report_not_yet_due_is_not_counted_against_the_unit(staff):
+    import datetime
+
+    import time_machine
+
+    from emulation.models import Denominator, Source
+    from emulation.scoring import computed_scores
+    from tests.plans.helpers import issued_plan
+
+    now = timezone.now()
+    if (now + datetime.timedelta(days=3)).year != now.year:
+        pytest.skip("the last days of a year: no deadline left in it")
+    plan = issued_plan(staff, recipients=[staff.tree.tuan_giao], report_due=now + datetime.timedelta(days=2))
+    table = scoring_table(staff)
+    criterion = table.groups.get(code="I").criteria.get(source=Source.TIMELINESS)
+    criterion.denominator = Denominator.DUE
+    criterion.save()
+    unit = staff.tree.tuan_giao.pk
+    before = computed_scores([criterion], [unit], year=table.year)[unit][criterion.pk]
+    assert (before.counts["total"], before.counts["not_accepted"]) == (0, 0)
+    assert [outcome for _label, outcome in before.items] == ["not_due"]
+    with time_machine.travel(plan.report_due + datetime.timedelta(hours=1), tick=False):
+        after = computed_scores([criterion], [unit], year=table.year)[unit][criterion.pk]
+    assert (after.counts["total"], after.counts["not_accepted"], after.points) == (1, 1, Decimal("0.00"))

@@ -157,3 +157,15 @@ def test_the_downloads_open_with_the_standings(client, staff):
     document = docx.Document(io.BytesIO(client.get(reverse("emulation:decision-docx", args=[emulation.pk])).content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "QUYẾT ĐỊNH" in text and str(emulation.year) in text
+
+
+def test_the_decision_comes_as_pdf_where_the_server_has_libreoffice(client, staff):
+    from core.pdf import pdf_available
+
+    emulation = opened(staff)
+    client.force_login(staff.province_officer)
+    answer = client.get(reverse("emulation:decision-pdf", args=[emulation.pk]))
+    if pdf_available():
+        assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    else:  # the page says why; the .docx stays
+        assert answer.status_code == 302 and answer["Location"] == reverse("emulation:detail", args=[emulation.pk])

@@ -258,6 +258,7 @@ MATRIX = [
     _row('emulation:detail', 'emulation', 'GET',                   '200  200  200  200  200  200  200  200  404  login'),
     _row('emulation:ranking-xlsx', 'emulation', 'GET',             '200  200  200  200  200  200  200  200  404  login'),
     _row('emulation:decision-docx', 'emulation', 'GET',            '200  200  200  200  200  200  200  200  404  login'),
+    _row('emulation:decision-pdf', 'emulation', 'GET',             f'{_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  {_PDF_WEB}  404  login'),
     _row('emulation:decide', 'emulation', 'POST',                  '403  403  403  302  403  403  403  403  404  login'),
     _row('emulation:sheet', 'sheet', 'GET',                        '200  200  200  200  200  200  200  200  404  login'),
     _row('emulation:sheet-action', 'sheet', 'POST',                '403  403  403  403  403  403  302  302  404  login', action='save'),
