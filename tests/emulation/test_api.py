@@ -97,7 +97,8 @@ def test_the_sheet_list_and_the_standings_cost_the_same_queries_for_more_units(s
         return len(queries)
 
     def costs():
-        return (cost(officer.get, "/api/score-sheets/"), cost(officer.get, f"/api/emulations/{emulation.pk}/standings/"),
+        return (cost(officer.get, "/api/score-sheets/"),
+                cost(officer.get, f"/api/emulations/{emulation.pk}/standings/"),
                 cost(client.get, f"/thi-dua/{emulation.pk}/"))
 
     few = costs()
