@@ -38,9 +38,16 @@ class VerificationStep(SelfAssessmentStep):
         return ScoreSheet.objects.filter(state=SheetState.SUBMITTED)
 
     def fields(self):
-        # The cluster head's people verify: they are the ones reminded and escalated about.
-        return ("cluster__head_id", "cluster__head__name", "emulation__table__organiser_id", "emulation_id",
-                "emulation__subject")
+        # The verifiers are the ones reminded and escalated about: the cluster head's people, or the
+        # organiser's for the head's own sheet (emulation.flows.verifier_of).
+        return ("unit_id", "cluster__head_id", "cluster__head__name", "emulation__table__organiser_id",
+                "emulation__table__organiser__name", "emulation_id", "emulation__subject")
+
+    def candidate(self, row):
+        pk, due, unit_id, head_id, head_name, organiser_id, organiser_name, emulation_id, subject = row
+        if head_id == unit_id:
+            head_id, head_name = organiser_id, organiser_name
+        return Candidate(pk, due, head_id, head_name, organiser_id, None, emulation_id, None, short(subject))
 
     def what(self, subject):
         return _("the verification of the emulation score sheets for “%(subject)s”") % {"subject": subject}

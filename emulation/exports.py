@@ -73,7 +73,9 @@ def _heading(sheet, standings: Standings, title: str, columns: int, note: str):
     sheets.note(sheet, 3, note)
 
 
-def ranking_xlsx(standings: Standings) -> bytes:
+def ranking_xlsx(standings: Standings, detail_for: set[int] | None = None) -> bytes:
+    """The ranking of every unit; the per-criterion sheet only of the sheets in `detail_for` (ids;
+    None: all), those the person may open: a unit sees the others' totals, not their scores."""
     book, sheet = sheets.workbook(RANKING_SHEET)
     _heading(sheet, standings, "KẾT QUẢ XẾP HẠNG THI ĐUA NĂM {year}", len(RANKING_HEADERS), _note(standings))
     row = HEADER_ROW
@@ -91,17 +93,18 @@ def ranking_xlsx(standings: Standings) -> bytes:
                 line.verified_total, line.final_total], formats=RANKING_POINTS)
         row += 1  # a blank line between the tables
     sheets.column_widths(sheet, RANKING_WIDTHS)
-    _scores_sheet(book.create_sheet(SCORES_SHEET), standings)
+    _scores_sheet(book.create_sheet(SCORES_SHEET), standings, detail_for)
     return sheets.to_bytes(book)
 
 
-def _scores_sheet(sheet, standings: Standings):
+def _scores_sheet(sheet, standings: Standings, detail_for):
     _heading(sheet, standings, "BẢNG ĐIỂM THI ĐUA NĂM {year} THEO TIÊU CHÍ", len(SCORES_HEADERS), ADJUSTED_NOTE)
     sheets.header_row(sheet, HEADER_ROW, SCORES_HEADERS)
     row = HEADER_ROW
     for cluster in standings.clusters:
         for line in cluster.sheets:
-            row = _unit_rows(sheet, row, cluster.cluster.name, line)
+            if detail_for is None or line.sheet.pk in detail_for:
+                row = _unit_rows(sheet, row, cluster.cluster.name, line)
     sheets.column_widths(sheet, SCORES_WIDTHS)
     sheet.freeze_panes = f"C{HEADER_ROW + 1}"
 

@@ -96,8 +96,11 @@ def standings(emulation: Emulation) -> Standings:
             lines.append(CriterionRow(criterion, score and score.self_points, score and score.verified_points,
                                       score and score.final_points, bool(score and score.adjusted),
                                       score.verify_comment if score else ""))
+        # A sheet the board returned is back with the cluster: its old verified figures do not stand.
+        verified = sheet.state in (SheetState.VERIFIED, SheetState.APPROVED)
         rows.append(SheetRow(sheet, lines, sum((line.self_points or Decimal(0) for line in lines), Decimal(0)),
-                             _sum(line.verified_points for line in lines), _sum(line.final_points for line in lines)))
+                             _sum(line.verified_points for line in lines) if verified else None,
+                             _sum(line.final_points for line in lines)))
     previous = _previous_totals(emulation)
     for row in rows:
         row.previous_total = previous.get(row.sheet.unit_id)

@@ -6,8 +6,9 @@
   year: those due by now).
 - indicators: the share of the unit's own targets met or exceeded × maximum, over the plans due
   in the year that gave it indicators; a target and its verdict are the indicator summary's
-  (plans.indicators.summary: an allocation, the plan's percentage, a "units meeting" condition),
-  and a target left unreported is not met.
+  (plans.indicators.summary: an allocation, the plan's percentage, a "units meeting" condition).
+  A figure counts once its report is sent; a target unreported after the deadline is not met,
+  before it not counted yet.
 - inspections: the maximum, less points per violation found in a conclusion issued in the year
   (as its latest correction has it) and per remediation still open at the year's end (never
   below 0).
@@ -50,8 +51,11 @@ def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return (timezone.make_aware(datetime.datetime(year, 1, 1)), timezone.make_aware(datetime.datetime(year + 1, 1, 1)))
 
 
-def _points(maximum: Decimal, share) -> Decimal:
-    return (maximum * Decimal(share)).quantize(CENT, rounding=ROUND_HALF_UP)
+def _points(maximum: Decimal, numerator, denominator) -> Decimal:
+    """maximum × numerator ÷ denominator to the cent, multiplied first: an exact half-cent rounds up."""
+    if not denominator:
+        return Decimal("0.00")
+    return (maximum * Decimal(numerator) / Decimal(denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def computed_scores(criteria, unit_ids, *, year: int, now=None) -> dict[int, dict[int, Computed]]:
@@ -69,7 +73,7 @@ def computed_scores(criteria, unit_ids, *, year: int, now=None) -> dict[int, dic
             for uid in unit_ids:
                 result[uid][criterion.pk] = timeliness(criterion, reports.get(uid, []))
     if by_source[Source.INDICATORS]:
-        verdicts = _verdicts(unit_ids, year)
+        verdicts = _verdicts(unit_ids, year, now)
         for criterion in by_source[Source.INDICATORS]:
             for uid in unit_ids:
                 result[uid][criterion.pk] = indicators(criterion, verdicts.get(uid, []))
@@ -107,22 +111,28 @@ def timeliness(criterion: Criterion, reports: list[tuple]) -> Computed:
     late = sum(1 for *_, outcome in reports if outcome == LATE)
     missing = sum(1 for *_, outcome in reports if outcome == NOT_ACCEPTED)
     total = on_time + late + (missing if criterion.denominator == Denominator.DUE else 0)
-    share = (on_time + criterion.late_weight * late) / total if total else 0
-    return Computed(_points(criterion.max_points, share),
+    return Computed(_points(criterion.max_points, on_time + criterion.late_weight * late, total),
                     {"on_time": on_time, "late": late, "not_accepted": missing, "total": total},
                     [(label, outcome) for _pk, label, outcome in reports])
 
 
 # --- indicators --------------------------------------------------------------------------------
 
-def _verdicts(unit_ids, year) -> dict[int, list[tuple]]:
-    """{unit id: [(plan number, indicator code, verdict)]} of the unit's own targets. A target
-    left unreported is not met: a unit must not gain by withholding the figure it would fail."""
+SENT = (AssignmentState.REPORTED, AssignmentState.ACCEPTED)
+
+
+def _verdicts(unit_ids, year, now) -> dict[int, list[tuple]]:
+    """{unit id: [(plan number, indicator code, outcome)]} of the unit's own targets. A figure
+    counts once its report is sent (awaiting review or accepted; a returned report's does not);
+    a target still unreported after the plan's deadline is not met, so a unit does not gain by
+    withholding the figure it would fail; before the deadline it is not counted yet."""
     start, end = year_bounds(year)
     wanted = set(unit_ids)
-    plans = (Plan.objects.filter(state__in=[PlanState.ISSUED, PlanState.CLOSED], report_due__gte=start,
-                                 report_due__lt=end, indicators__isnull=False,
-                                 assignments__unit_id__in=unit_ids).distinct().order_by("report_due", "pk"))
+    plans = list(Plan.objects.filter(state__in=[PlanState.ISSUED, PlanState.CLOSED], report_due__gte=start,
+                                     report_due__lt=end, indicators__isnull=False,
+                                     assignments__unit_id__in=unit_ids).distinct().order_by("report_due", "pk"))
+    states = {(plan_id, unit_id): state for plan_id, unit_id, state in Assignment.objects.filter(
+        plan__in=plans, unit_id__in=unit_ids).values_list("plan_id", "unit_id", "state")}
     verdicts = defaultdict(list)
     for plan in plans:
         summary = plan_indicator_summary(plan)
@@ -130,12 +140,21 @@ def _verdicts(unit_ids, year) -> dict[int, list[tuple]]:
         units = summary.units
         own = units[units["unit_goal"].notna() & units["unit_id"].isin(wanted)]
         for unit_id, indicator_id, verdict in zip(own["unit_id"], own["indicator_id"], own["verdict"], strict=True):
-            verdicts[int(unit_id)].append((plan.number, codes[indicator_id], verdict or NOT_REPORTED))
+            sent = states.get((plan.pk, int(unit_id))) in SENT
+            if sent and verdict:
+                outcome = verdict
+            elif not sent and plan.report_due > now:
+                outcome = NOT_DUE
+            else:
+                outcome = NOT_REPORTED
+            verdicts[int(unit_id)].append((plan.number, codes[indicator_id], outcome))
     return verdicts
+
+
 def indicators(criterion: Criterion, verdicts: list[tuple]) -> Computed:
     met = sum(1 for *_, verdict in verdicts if verdict in (MET, EXCEEDED))
-    share = met / len(verdicts) if verdicts else 0
-    return Computed(_points(criterion.max_points, share), {"met": met, "judged": len(verdicts)},
+    judged = sum(1 for *_, verdict in verdicts if verdict != NOT_DUE)
+    return Computed(_points(criterion.max_points, met, judged), {"met": met, "judged": judged},
                     [(f"{number} · {code}", verdict) for number, code, verdict in verdicts])
 
 

@@ -65,16 +65,18 @@ def emulation_open(*, table: ScoringTable, by, subject: str, self_assessment_due
     criteria = criteria_of(table)
     if not criteria:
         errors["table"] = [_("The scoring table has no criteria: import or enter them first.")]
-    members = list(ClusterMember.objects.filter(organiser=table.organiser, year=table.year)
+    # The table scores one level: the clusters' units of that level (a unit of another level has its own table).
+    members = list(ClusterMember.objects.filter(organiser=table.organiser, year=table.year, unit__level=table.level)
                    .select_related("cluster").order_by("cluster__name", "unit__path"))
     if not members:
-        errors["table"] = [*errors.get("table", []), _("No competition cluster has units for %(year)s.") % {
-            "year": table.year}]
-    if Emulation.objects.filter(table=table).exists():
-        errors["table"] = [*errors.get("table", []), _("This scoring table's emulation is already open.")]
+        errors["table"] = [*errors.get("table", []), _("No competition cluster has units of %(level)s for "
+                                                       "%(year)s.") % {"year": table.year, "level": table.level}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        transitions.lock(ScoringTable, table.pk)  # two people opening at once: the second finds it open
+        if Emulation.objects.filter(table=table).exists():
+            raise ValidationError({"table": [_("This scoring table's emulation is already open.")]})
         emulation = Emulation.objects.create(table=table, department=department, subject=subject.strip(),
                                              self_assessment_due=self_assessment_due,
                                              verification_due=verification_due, opened_by=by)
@@ -129,6 +131,11 @@ def sheet_assess(*, sheet: ScoreSheet, by, entries: dict, files: dict | None = N
         unknown -= set(scores)
         if unknown:
             raise ValidationError(_("Unknown criteria for this sheet: %(ids)s") % {"ids": sorted(unknown)})
+        computed = [scores[cid].criterion.code for cid, uploaded in (files or {}).items()
+                    if uploaded and scores[cid].criterion.source != Source.JUDGED]
+        if computed:
+            raise ValidationError(_("Evidence goes with the judged criteria; these are computed: %(codes)s.") % {
+                "codes": ", ".join(computed)})
         for criterion_id, entry in entries.items():
             score = scores[criterion_id]
             if score.criterion.source == Source.JUDGED and str(entry.get("points", "")).strip() != "":

@@ -72,13 +72,27 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def _decimal(value) -> Decimal | None:
+INVALID = object()  # a cell that is not a number the table can hold
+
+
+def _decimal(value, *, digits: int = 6):
+    """The cell as a number of at most `digits` digits with 2 decimals (the columns' own size),
+    None when empty, INVALID when it is anything else (text, NaN, infinity, too big, 3 decimals)."""
     if value is None or _text(value) == "":
         return None
+    if isinstance(value, bool):
+        return INVALID
     try:
-        return Decimal(_text(value).replace(",", "."))
+        number = Decimal(_text(value).replace(",", "."))
     except InvalidOperation:
-        return None
+        return INVALID
+    if not number.is_finite() or number.adjusted() >= digits - 2 or number != number.quantize(Decimal("0.01")):
+        return INVALID
+    return number
+
+
+#: The longest text each column holds (emulation.models).
+LENGTHS = {"group_code": 20, "group_name": 300, "code": 20, "criterion": 500}
 
 
 def read_rows(data: bytes) -> list[dict]:
@@ -113,17 +127,20 @@ def _criterion(row, error) -> dict:
         error(_("the code is empty."))
     if not name:
         error(_("the criterion is empty."))
+    for column, length in LENGTHS.items():
+        if len(_text(row.get(column))) > length:
+            error(_("%(column)s is longer than %(length)s characters.") % {"column": column, "length": length})
     maximum = _decimal(row.get("max_points"))
-    if maximum is None or maximum <= 0:
-        error(_("max_points must be a number above 0."))
+    if maximum in (None, INVALID) or maximum <= 0:
+        error(_("max_points must be a number above 0, with at most 2 decimals, below 10,000."))
     source = _choice(_text(row.get("source")), Source)
     if source is None:
         error(_("unknown source %(value)s: write timeliness, indicators, inspections or judged.")
               % {"value": _text(row.get("source")) or "—"})
     values = {"code": code, "name": name, "max_points": maximum, "source": source,
               "guidance": _text(row.get("guidance"))}
-    weight = _decimal(row.get("late_weight"))
-    if _text(row.get("late_weight")) and (weight is None or not 0 <= weight <= 1):
+    weight = _decimal(row.get("late_weight"), digits=4)
+    if weight is INVALID or (weight is not None and not 0 <= weight <= 1):
         error(_("late_weight must be a number from 0 to 1."))
     elif weight is not None:
         values["late_weight"] = weight
@@ -134,7 +151,7 @@ def _criterion(row, error) -> dict:
         values["denominator"] = denominator
     for column in ("violation_points", "open_remediation_points"):
         points = _decimal(row.get(column))
-        if _text(row.get(column)) and (points is None or points < 0):
+        if points is INVALID or (points is not None and points < 0):
             error(_("%(column)s must be a number of 0 or more.") % {"column": column})
         elif points is not None:
             values[column] = points
@@ -143,6 +160,8 @@ def _criterion(row, error) -> dict:
 
 def table_import(table: ScoringTable, data: bytes) -> int:
     """Replace the table's criteria with the sheet's; raise TableFileError naming every bad row."""
+    if table.emulations.exists():
+        raise TableFileError([_("This table's emulation is open: its criteria can no longer change.")])
     rows = read_rows(data)
     errors, groups, seen = [], {}, set()
     for row in rows:

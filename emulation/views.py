@@ -31,6 +31,9 @@ from .results import standings
 from .rules import EMULATION_RULES, SHEET_RULES, TABLE_RULES
 from .tables import TableFileError, table_import, template_xlsx
 
+# A returned sheet keeps the figures the board sent back only as the cluster's starting point.
+VERIFIED_STATES = (SheetState.VERIFIED, SheetState.APPROVED)
+
 #: What a computed criterion counted, and each item's outcome, as the sheet shows them.
 COUNT_LABELS = {
     "on_time": gettext_lazy("on time"), "late": gettext_lazy("late"), "not_accepted": gettext_lazy("not accepted"),
@@ -54,8 +57,8 @@ def _explained(score) -> dict | None:
                       score.computed["items"]]}
 
 
-HISTORY_LABELS = {"submit": _("sent"), "verify": _("verified"), "approve": _("approved"),
-                  "return_to_cluster": _("returned to the cluster")}
+HISTORY_LABELS = {"submit": gettext_lazy("sent"), "verify": gettext_lazy("verified"),
+                  "approve": gettext_lazy("approved"), "return_to_cluster": gettext_lazy("returned to the cluster")}
 
 
 @login_required
@@ -134,7 +137,9 @@ def emulation_detail(request, pk):
 @login_required
 def ranking_download(request, pk):
     emulation = get_object_or_404(selectors.emulations_visible_to(request.user), pk=pk)
-    return file_response(ranking_xlsx(standings(emulation)), f"xep-hang-thi-dua-{emulation.year}.xlsx", XLSX)
+    detail = set(selectors.sheets_visible_to(request.user).filter(emulation=emulation).values_list("pk", flat=True))
+    return file_response(ranking_xlsx(standings(emulation), detail_for=detail),
+                         f"xep-hang-thi-dua-{emulation.year}.xlsx", XLSX)
 
 
 @login_required
@@ -247,7 +252,7 @@ def _sheet_page(request, sheet, errors, typed=None):
                   "error": errors.get(f"points_{s.criterion_id}", []) + errors.get(f"comment_{s.criterion_id}", [])}
                  for s in scores],
         "self_total": sum((s.self_points or 0) for s in scores),
-        "verified_total": sum((s.verified_points or 0) for s in scores) if sheet.state != SheetState.SELF_ASSESSING
-        else None,
+        "verified_total": sum((s.verified_points or 0) for s in scores) if sheet.state in VERIFIED_STATES else None,
+        "verified_shown": sheet.state in VERIFIED_STATES,
         "history": history_rows(sheet, history_of(sheet), HISTORY_LABELS),
     })

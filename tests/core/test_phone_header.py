@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SHOTS = Path(os.environ.get("UI_SCREENSHOT_DIR", "/tmp/shots"))
 PASSWORD = "mat-khau-thu-nghiem"
-SECTIONS = ["workflows:inbox", "plans:list", "inspections:programmes", "dashboards:overview"]
+SECTIONS = ["workflows:inbox", "plans:list", "inspections:programmes", "dashboards:overview", "emulation:list"]
 
 
 # --- markup (no browser) -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from emulation.models import Emulation, EmulationState, Score, SheetState, Source
@@ -60,8 +61,9 @@ def _goal(indicator, unit):
 
 
 def _indicators_by_hand(unit, year, maximum):
-    """The unit's own targets on the plans due in the year it received: met when its figure reaches
-    the goal (rounded to 2 decimals; at-most targets the other way); unreported is not met."""
+    """The unit's own targets on the plans due in the year it received: met when its figure, sent
+    to the issuer, reaches the goal (rounded to 2 decimals; at-most targets the other way); not
+    sent is not met once the plan is due, and not counted before."""
     start, end = year_bounds(year)
     met = judged = 0
     for indicator in Indicator.objects.filter(plan__assignments__unit=unit, plan__report_due__gte=start,
@@ -69,7 +71,12 @@ def _indicators_by_hand(unit, year, maximum):
         goal = _goal(indicator, unit)
         if goal is None:
             continue
+        sent = indicator.plan.assignments.get(unit=unit).state in (AssignmentState.REPORTED, AssignmentState.ACCEPTED)
+        if not sent and indicator.plan.report_due > timezone.now():
+            continue
         judged += 1
+        if not sent:
+            continue
         value = IndicatorValue.objects.filter(indicator=indicator, unit=unit).first()
         if value is None:
             continue

@@ -164,3 +164,43 @@ def test_the_decision_waits_for_every_sheet_then_takes_a_number_and_a_register_r
     assert entry.kind == "QĐ" and staff.tree.tuan_giao.name in entry.recipients
     with pytest.raises(TransitionNotAllowed):
         services.emulation_decide(emulation=emulation, by=staff.clerk)
+
+
+def test_a_returned_sheets_verified_figures_no_longer_stand(staff):
+    from emulation.results import standings
+
+    emulation = opened(staff)
+    sheet = _sent(staff, emulation)
+    services.sheet_verify(sheet=sheet, by=staff.muong_ang_officer)
+    services.sheet_return(sheet=sheet, by=staff.province_leader, comment="Xem lại.")
+    row = next(r for r in standings(emulation).overall if r.sheet.pk == sheet.pk)
+    assert row.verified_total is None and row.total == row.self_total
+
+
+def test_only_the_clusters_units_of_the_tables_level_get_a_sheet(staff):
+    from accounts.models import UnitLevel
+    from emulation.models import ClusterMember
+    from tests.factories import UnitFactory
+
+    table = scoring_table(staff)
+    first, _second = clusters(staff, table)
+    commune = UnitFactory(parent=staff.tree.muong_ang, code="HDMA-XBL", name="Đoàn xã Búng Lao",
+                          level=UnitLevel.objects.get_or_create(code="grassroots", defaults={"name": "Cơ sở",
+                                                                                                "rank": 3})[0])
+    ClusterMember.objects.create(cluster=first, unit=commune)
+    now = timezone.now()
+    emulation = services.emulation_open(table=table, by=staff.province_officer, subject="Thi đua",
+                                        self_assessment_due=now + timezone.timedelta(days=1),
+                                        verification_due=now + timezone.timedelta(days=2))
+    assert not emulation.sheets.filter(unit=commune).exists() and emulation.sheets.count() == 5
+
+
+def test_evidence_goes_with_judged_criteria_only(staff):
+    from emulation.models import Source
+
+    emulation = opened(staff)
+    sheet = emulation.sheets.get(unit=staff.tree.tuan_giao)
+    computed = sheet.scores.get(criterion__source=Source.TIMELINESS)
+    with pytest.raises(ValidationError, match="tự tính|computed"):
+        services.sheet_assess(sheet=sheet, by=staff.tuan_giao_officer, entries={},
+                              files={computed.criterion_id: [pdf()]})

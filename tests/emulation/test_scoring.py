@@ -18,7 +18,7 @@ from emulation.selectors import table_scores
 from inspections import services as inspecting
 from inspections.models import FindingCategory, Severity
 from plans import services
-from plans.models import IndicatorAllocation
+from plans.models import Assignment, AssignmentState, IndicatorAllocation
 from tests.factories import UserFactory
 from tests.helpers import at, reload
 from tests.inspections.helpers import conclude, decided_inspection, programme, target_of
@@ -201,7 +201,17 @@ def targets(staff):
     old_a = add_indicator(old, "a", target=1)
     IndicatorAllocation.objects.create(indicator=old_a, unit=t.tuan_giao, target=1)
     put(old_a, t.tuan_giao, staff.clerk, value=5)
+    sent(plan, old)
     return plan, units
+
+
+def sent(*plans, units=None):
+    """Their reports sent (test data straight into the table, as put() is): a figure counts once
+    its report has gone to the issuer."""
+    rows = Assignment.objects.filter(plan__in=plans)
+    if units is not None:
+        rows = rows.filter(unit__in=units)
+    rows.update(state=AssignmentState.REPORTED, reported_at=at(YEAR, 6, 1, 9, 0))
 
 
 def test_indicators_score_the_share_of_own_targets_met(staff, table, targets):
@@ -234,10 +244,30 @@ def test_an_own_target_left_unreported_counts_as_not_met(staff, table):
     IndicatorAllocation.objects.create(indicator=met, unit=t.tuan_giao, target=5)
     IndicatorAllocation.objects.create(indicator=silent, unit=t.tuan_giao, target=5)
     put(met, t.tuan_giao, staff.clerk, value=6)  # b is never reported
+    sent(plan)
     c = criterion(table, "2", Source.INDICATORS, 10)
     found = computed_scores([c], [t.tuan_giao.pk], year=YEAR)[t.tuan_giao.pk][c.pk]
     assert found.counts == {"met": 1, "judged": 2}
     assert found.points == Decimal("5.00")  # 1 of its 2 own targets × 10
+
+
+def test_a_figure_counts_once_its_report_is_sent_and_a_target_not_yet_due_waits(staff, table):
+    t = staff.tree
+    plan = province_plan(staff, [t.tuan_giao], at(YEAR, 6, 30, 17, 0))
+    goal = add_indicator(plan, "a", target=10)
+    IndicatorAllocation.objects.create(indicator=goal, unit=t.tuan_giao, target=5)
+    put(goal, t.tuan_giao, staff.clerk, value=6)  # entered, not sent
+    c = criterion(table, "2", Source.INDICATORS, 10)
+
+    def scored(now):
+        return computed_scores([c], [t.tuan_giao.pk], year=YEAR, now=now)[t.tuan_giao.pk][c.pk]
+
+    before = scored(at(YEAR, 6, 1, 9, 0))  # the plan not due yet: nothing owed, nothing judged
+    assert before.counts == {"met": 0, "judged": 0} and [o for _label, o in before.items] == ["not_due"]
+    after = scored(AFTER_THE_YEAR)  # due and never sent: not met, whatever was typed
+    assert after.counts == {"met": 0, "judged": 1} and [o for _label, o in after.items] == ["not_reported"]
+    sent(plan)
+    assert scored(AFTER_THE_YEAR).counts == {"met": 1, "judged": 1}
 
 
 # -- inspections --------------------------------------------------------------------------------
@@ -357,6 +387,7 @@ def test_computed_scores_cost_the_same_queries_for_2_and_8_units(staff, table, i
     for index, unit in enumerate(units):
         IndicatorAllocation.objects.create(indicator=goal, unit=unit, target=10)
         put(goal, unit, staff.clerk, value=10 + index % 3 - 1)
+    sent(plans[1])
     criteria = [criterion(table, "1", Source.TIMELINESS, 10), criterion(table, "2", Source.INDICATORS, 10),
                 criterion(table, "3", Source.INSPECTIONS, 10), criterion(table, "4", Source.JUDGED, 10)]
 

@@ -169,3 +169,46 @@ def test_the_decision_comes_as_pdf_where_the_server_has_libreoffice(client, staf
         assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     else:  # the page says why; the .docx stays
         assert answer.status_code == 302 and answer["Location"] == reverse("emulation:detail", args=[emulation.pk])
+
+
+def test_a_unit_downloads_every_units_totals_but_only_its_own_scores(client, staff):
+    emulation = opened(staff)
+    client.force_login(staff.tuan_giao_officer)
+    download = client.get(reverse("emulation:ranking-xlsx", args=[emulation.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    ranked = {row[1] for row in book["Xếp hạng"].iter_rows(values_only=True) if row and row[1]}
+    detailed = {row[1] for row in book["Bảng điểm"].iter_rows(values_only=True) if row and row[1]}
+    assert staff.tree.muong_ang.name in ranked and staff.tree.tuan_giao.name in ranked
+    assert staff.tree.tuan_giao.name in detailed and staff.tree.muong_ang.name not in detailed
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("NaN", "max_points"), ("1e30", "max_points"), ("2.125", "max_points"), ("Infinity", "max_points")])
+def test_a_number_the_table_cannot_hold_is_a_named_row_error(client, staff, cell, message):
+    client.force_login(staff.province_officer)
+    answer = _import(client, staff, [["I", "Nhiệm vụ", "1", "Báo cáo", cell, "judged", None]])
+    assert answer.status_code == 200 and f"Dòng 2: {message}" in " ".join(answer.context["form"].errors["file"])
+    assert not ScoringTable.objects.exists()
+
+
+def test_a_code_too_long_is_a_named_row_error(client, staff):
+    client.force_login(staff.province_officer)
+    answer = _import(client, staff, [["I", "Nhiệm vụ", "1" * 21, "Báo cáo", 5, "judged", None]])
+    assert "Dòng 2: code" in " ".join(answer.context["form"].errors["file"])
+    assert not ScoringTable.objects.exists()
+
+
+def test_an_open_emulations_table_and_clusters_are_read_only_in_the_admin(client, staff):
+    from tests.factories import UserFactory
+
+    emulation = opened(staff)
+    admin = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    table_url = reverse("admin:emulation_scoringtable_change", args=[emulation.table_id])
+    assert client.post(table_url, {"name": "Đổi tên"}).status_code == 403
+    cluster = emulation.sheets.first().cluster
+    assert client.post(reverse("admin:emulation_cluster_change", args=[cluster.pk]), {"name": "X"}).status_code == 403
+    from emulation.tables import TableFileError, table_import, template_xlsx
+
+    with pytest.raises(TableFileError):
+        table_import(emulation.table, template_xlsx())
