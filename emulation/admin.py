@@ -23,7 +23,10 @@ class FrozenOnceOpen:
         raise NotImplementedError
 
     def has_add_permission(self, request, obj=None):
-        return not self.frozen(obj) and super().has_add_permission(request, obj)
+        # An inline is asked about its parent object; a model admin about nothing (Django's signatures).
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return not self.frozen(obj) and super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return not self.frozen(obj) and super().has_change_permission(request, obj)
