@@ -51,10 +51,6 @@ class ScoringTable(models.Model):
         self.name = nfc(self.name).strip()
         super().save(*args, **kwargs)
 
-    @property
-    def max_total(self) -> Decimal:
-        return sum((c.max_points for c in Criterion.objects.filter(group__table=self)), Decimal(0))
-
 
 class CriterionGroup(models.Model):
     table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="groups")

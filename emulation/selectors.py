@@ -8,7 +8,6 @@ from django.db.models import Q, QuerySet
 from accounts.selectors import user_unit_ids
 
 from .models import ClusterMember, Criterion, Emulation, Score, ScoreSheet, ScoringTable
-from .ranking import Place, rank
 from .scoring import Computed, computed_scores
 
 
@@ -39,10 +38,6 @@ def table_scores(table: ScoringTable, unit_ids, *, now=None) -> dict[int, UnitSc
     """The computed criteria of `table` for every unit of `unit_ids`, for the table's year."""
     found = computed_scores(criteria_of(table), unit_ids, year=table.year, now=now)
     return {uid: UnitScores(uid, by_criterion) for uid, by_criterion in found.items()}
-
-
-def ranking(totals: dict[int, Decimal], order=None) -> list[Place]:
-    return rank(totals, order)
 
 
 # --- who sees what -------------------------------------------------------------------------------

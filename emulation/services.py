@@ -156,12 +156,12 @@ def sheet_submit(*, sheet: ScoreSheet, by, comment: str = "") -> ScoreSheet:
         sheet = transitions.lock(ScoreSheet, sheet.pk)
         _require("assess", by, sheet)
         missing, unproven = [], []
-        for score in sheet.scores.select_related("criterion"):
-            if score.criterion.source != Source.JUDGED:
-                continue
+        judged = list(sheet.scores.filter(criterion__source=Source.JUDGED).select_related("criterion"))
+        evidence = attachments.attachments_by_owner(judged)
+        for score in judged:
             if score.self_points is None:
                 missing.append(score.criterion.code)
-            elif score.self_points > 0 and not attachments.attachments_of(score).exists():
+            elif score.self_points > 0 and not evidence[score.pk]:
                 unproven.append(score.criterion.code)
         errors = []
         if missing:

@@ -4,7 +4,6 @@ selectors decide what the person sees, the rules what they may do, the services 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import units_of
 from core import rules
+from core.attachments import attachments_by_owner
 from core.errors import ActionForbidden, TaskMissing, TransitionNotAllowed
 from core.files import DOCX, PDF, XLSX, file_response
-from core.models import Attachment
 from core.pdf import PdfUnavailable, docx_to_pdf
 from core.transitions import history_of
 from core.ui import add_service_errors, forbidden, history_rows, perform
@@ -26,7 +25,7 @@ from . import selectors, services
 from .chart import chart
 from .exports import decision_docx, ranking_xlsx
 from .forms import DecideForm, OpenForm, TableImportForm
-from .models import Score, ScoringTable, SheetState, Source
+from .models import ScoringTable, SheetState, Source
 from .results import standings
 from .rules import EMULATION_RULES, SHEET_RULES, TABLE_RULES
 from .tables import TableFileError, table_import, template_xlsx
@@ -240,10 +239,7 @@ def _typed(posted, criterion_id) -> dict:
 def _sheet_page(request, sheet, errors, typed=None):
     scores = list(sheet.scores.select_related("criterion__group"))
     allowed = rules.allowed(SHEET_RULES, request.user, sheet)
-    evidence = {}
-    for attachment in Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Score),
-                                                object_id__in=[s.pk for s in scores]):
-        evidence.setdefault(attachment.object_id, []).append(attachment)
+    evidence = attachments_by_owner(scores)
     return render(request, "emulation/sheet.html", {
         "sheet": sheet, "emulation": sheet.emulation, "errors": errors,
         "assessing": "assess" in allowed, "verifying": "verify" in allowed, "approving": "approve" in allowed,
