@@ -3,6 +3,9 @@
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.request_cache import remembered
 
 from .models import Position, Unit, User
 
@@ -59,8 +62,13 @@ def units_of(user: User, *, on: datetime.date | None = None) -> QuerySet[Unit]:
 
 
 def user_unit_ids(user: User) -> list[int]:
-    """Ids of the units where the person holds a position today."""
-    return list(Position.objects.active_on().filter(user=user).values_list("unit_id", flat=True).distinct())
+    """Ids of the units where the person holds a position today: read once per request, as
+    every visibility filter of a page asks it."""
+    def read():
+        return list(Position.objects.active_on().filter(user=user).order_by().values_list("unit_id", flat=True)
+                    .distinct())
+
+    return remembered(("unit_ids", user.pk, timezone.localdate()), read) if user.pk else read()
 
 
 def delegated_by(user: User, unit: Unit, *, on: datetime.date | None = None) -> User | None:

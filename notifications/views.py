@@ -3,11 +3,12 @@ and how they want to be e-mailed. Only their own: another person's notification 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.pagination import CappedPaginator
 
 from . import selectors, services
 from .forms import PreferenceForm
@@ -24,7 +25,7 @@ def _local(request, url: str) -> bool:
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 

@@ -52,6 +52,7 @@ from .serializers import (
     PlanProgressSerializer,
     PlanSerializer,
     PlanUpdateSerializer,
+    ProgressQuerySerializer,
     ReportFilterSerializer,
     ReportInputSerializer,
     ReportSerializer,
@@ -225,15 +226,24 @@ class PlanViewSet(TransitionActions, mixins.ListModelMixin, mixins.RetrieveModel
             return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(SignedFileSerializer(signatures.signatures_of(plan), many=True).data)
 
-    @extend_schema(responses={200: PlanProgressSerializer, 404: TRANSITION_ERRORS[404]})
+    @extend_schema(parameters=[ProgressQuerySerializer],
+                   responses={200: PlanProgressSerializer, 404: TRANSITION_ERRORS[404]})
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         """Every recipient's state and due moments, for the people of the issuing unit only."""
         plan = self.get_object()
         if plan.issuing_unit_id not in selectors.user_unit_ids(request.user):
             raise NotFound()  # a recipient sees its own assignment, never the others'
-        data = {"assignments": selectors.plan_progress(plan), "rollup": selectors.plan_rollup(plan)}
-        return Response(PlanProgressSerializer(data, context={"now": timezone.now()}).data)
+        query = checked_query(ProgressQuerySerializer, request)
+        now = timezone.now()
+        progress = selectors.plan_progress_page(plan, now, group=query.get("group", ""), q=query.get("q", ""),
+                                                page=query.get("page"))
+        rows = list(progress.page)
+        data = {"count": progress.page.paginator.count, "total": progress.total, "accepted": progress.accepted,
+                "page": progress.page.number, "pages": progress.page.paginator.num_pages,
+                "summary": progress.summary, "assignments": rows,
+                "rollup": selectors.plan_rollup(plan, assignments=[a.pk for a in rows])}
+        return Response(PlanProgressSerializer(data, context={"now": now}).data)
 
 
 @extend_schema_view(
@@ -258,7 +268,10 @@ class AssignmentViewSet(TransitionActions, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     def list(self, request, *args, **kwargs):
-        assignments = self.get_queryset().filter(**checked_query(AssignmentFilterSerializer, request))
+        # Newest plan first, on the (plan desc, unit) index: the default order by the unit's tree
+        # path would sort every visible row (2,000,000 for the centre) to show a hundred.
+        assignments = (self.get_queryset().filter(**checked_query(AssignmentFilterSerializer, request))
+                       .order_by("-plan_id", "unit_id"))
         page = self.paginate_queryset(assignments)
         units = [a.unit for a in page] + [a.plan.issuing_unit for a in page]
         context = {**self.get_serializer_context(), "actor": PagePermissions(request.user, units)}
@@ -308,5 +321,6 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def filter_queryset(self, queryset):
         if self.action == "list":
-            queryset = queryset.filter(**checked_query(ReportFilterSerializer, self.request))
+            # Newest first on the primary key: the default order joins and sorts every visible row.
+            queryset = queryset.filter(**checked_query(ReportFilterSerializer, self.request)).order_by("-pk")
         return super().filter_queryset(queryset)

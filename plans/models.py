@@ -197,6 +197,12 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "report_due"], name="assignment_state_due"),
             # The deadline sweep's receipt step: sent assignments by receipt deadline (deadlines.steps).
             models.Index(fields=["state", "receipt_due"], name="assignment_state_receipt_due"),
+            # The API's list, newest plan first (plans.api.AssignmentViewSet.list).
+            models.Index(fields=["-plan", "unit"], name="assignment_newest_plan"),
+            # Which plans of a page have overdue work (the plan list): the open rows of each plan
+            # only, not the thousands done.
+            models.Index(fields=["plan", "report_due"], name="assignment_open_by_plan",
+                         condition=Q(state__in=["sent", "received"])),
         ]
 
     def __str__(self):

@@ -115,7 +115,31 @@ class ProgressRowSerializer(serializers.ModelSerializer):
         return selectors.due_class(assignment, self.context.get("now"))
 
 
+class ProgressGroupPartSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ProgressGroupSerializer(ProgressGroupPartSerializer):
+    parts = ProgressGroupPartSerializer(many=True)
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    group = serializers.ChoiceField(choices=list(selectors.GROUP_LABELS), required=False)
+    q = serializers.CharField(required=False, max_length=100)
+
+
 class PlanProgressSerializer(serializers.Serializer):
+    """One page of the recipients (selectors.plan_progress_page), after the counts of them all."""
+
+    count = serializers.IntegerField(help_text=_("Recipients matching the group and search."))
+    total = serializers.IntegerField(help_text=_("Every recipient of the plan."))
+    accepted = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    summary = ProgressGroupSerializer(many=True)
     assignments = ProgressRowSerializer(many=True)
     rollup = serializers.DictField(
         child=serializers.DictField(child=serializers.IntegerField()),

@@ -7,7 +7,6 @@ from the selectors, the writes from the services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ActionForbidden
 from core.files import XLSX, file_response
+from core.pagination import CappedPaginator
 from core.ui import add_service_errors, forbidden
 
 from . import selectors, services
@@ -51,7 +51,7 @@ def registers_home(request):
 def outgoing(request, pk):
     unit = _unit(request, pk)
     form, year, (issuer, issuer_name, _department) = _outgoing_choice(request, unit)
-    page = Paginator(selectors.outgoing_of(issuer, year), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.outgoing_of(issuer, year), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registers/outgoing.html", {
         "unit": unit, "form": form, "year": year, "issuer": issuer, "issuer_name": issuer_name, "page": page,
         "years": selectors.outgoing_years(issuer, shown=year), "can_register": bool(_paper_issuers(request.user, unit)),
@@ -72,7 +72,7 @@ def incoming(request, pk):
     unit = _unit(request, pk)
     form = YearForm(request.GET or None)
     year = form.chosen_year()
-    page = Paginator(selectors.incoming_of(unit, year), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.incoming_of(unit, year), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registers/incoming.html", {
         "unit": unit, "form": form, "year": year, "page": page, "years": selectors.incoming_years(unit, shown=year),
         "export_query": urlencode({"year": year}),

@@ -77,3 +77,10 @@ def as_(people):
         return client
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _session_written_each_request(settings):
+    """Tests see the session written on every request, so a page's query count does not depend
+    on how soon it follows the login; test_sessions checks the once-a-minute write itself."""
+    settings.SESSION_TOUCH_EVERY = datetime.timedelta(0)

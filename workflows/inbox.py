@@ -9,12 +9,12 @@ number of tasks: one count, one page, one aggregate per registered group.
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, DateTimeField, F, Min, Q, QuerySet, When
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from core.pagination import CappedPaginator
 from core.text import fold
 
 from . import registry
@@ -193,7 +193,7 @@ def inbox_page(user, now, *, step: str = "", overdue: bool = False, q: str = "",
         tasks = tasks.filter(unit_filter(unit))
     groups = task_groups(tasks)
     ordered = tasks.order_by(F("due_at").asc(nulls_last=True), "created", "pk") if due is not None else tasks
-    current = Paginator(ordered, PAGE_SIZE).get_page(page)
+    current = CappedPaginator(ordered, PAGE_SIZE).get_page(page)
     rows = []
     for task in current:
         view = registry.describe(task, now)

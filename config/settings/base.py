@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.request_cache.RequestCacheMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,7 +174,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CappedPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -266,6 +267,8 @@ ON_TIME_LATE_WEIGHT = 0.7
 # comes first (core.middleware.SessionTimeoutMiddleware, which also tells the person why).
 SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
+# The last-seen moment is written at most this often: an UPDATE per request otherwise (issue 16).
+SESSION_TOUCH_EVERY = datetime.timedelta(seconds=env_int("SESSION_TOUCH_SECONDS", 60))
 # Django's own expiry as the backstop: neither the cookie nor the stored session outlives the
 # absolute limit. It is not the idle limit itself, because an expired row can no longer say
 # "your session ended" on the login page.

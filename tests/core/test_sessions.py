@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from knox.models import AuthToken
@@ -129,3 +131,25 @@ def test_a_token_call_never_grows_a_session(people):
 def test_an_anonymous_visitor_gets_no_session_message(client, people):
     response = client.get(HOME)
     assert messages_on_login_page(client, response) == []
+
+
+def test_the_session_is_written_at_most_once_a_minute_and_idle_time_still_counts(client, people, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_TOUCH_EVERY = datetime.timedelta(seconds=60)  # production's, not the tests' 0
+
+    with time_machine.travel(START, tick=False) as traveller:
+        logged_in(client, people.muong_ang_officer)
+        key = client.session.session_key
+        stored = Session.objects.get(pk=key).session_data
+        traveller.shift(datetime.timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        assert not [q for q in captured if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
+        assert Session.objects.get(pk=key).session_data == stored
+        traveller.shift(datetime.timedelta(seconds=40))  # 70 s after the last write
+        assert client.get(HOME).status_code == 200
+        assert Session.objects.get(pk=key).session_data != stored
+        # Idle time is counted from the last write: 31 minutes after it the session has ended.
+        traveller.shift(datetime.timedelta(minutes=31))
+        assert client.get(HOME).status_code == 302
