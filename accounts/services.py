@@ -5,7 +5,8 @@ import datetime
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
@@ -31,13 +32,62 @@ def unit_role_group(*, unit: Unit, role: str) -> Group:
     link = UnitRoleGroup.objects.select_related("group").filter(unit=unit, role=role).first()
     if link:
         return link.group
+    pair = (unit.pk, role)
+    return Group.objects.get(pk=unit_role_groups_ensure([pair])[pair])
+
+
+def unit_role_groups_ensure(pairs) -> dict[tuple[int, str], int]:
+    """The group id of each (unit id, role) pair, the missing groups created with their role's
+    unit permissions (ROLE_UNIT_PERMISSIONS).
+
+    Bulk: a fixed number of queries whatever the number of pairs (a national sync creates
+    thousands of groups at once). Safe when two calls race: every insert ignores conflicts and
+    what was inserted is read back, so the loser of a race takes the winner's group.
+    """
+    pairs = set(pairs)
+    unknown = {role for _, role in pairs} - set(ROLE_UNIT_PERMISSIONS)
+    if unknown:
+        raise ValueError(f"Unknown roles {sorted(unknown)}")
+    links = _unit_role_links(pairs)
+    missing = pairs - set(links)
+    if not missing:
+        return links
+    # Sorted, so that two racing calls take the unique-index locks in the same order.
+    order = sorted(missing)
     with transaction.atomic():
-        group, _ = Group.objects.get_or_create(name=f"{unit.code}:{role}")
-        link, created = UnitRoleGroup.objects.get_or_create(unit=unit, role=role, defaults={"group": group})
-        if created:
-            for codename in ROLE_UNIT_PERMISSIONS[role]:
-                assign_perm(f"accounts.{codename}", link.group, unit)
-    return link.group
+        codes = dict(Unit.objects.filter(pk__in={unit_id for unit_id, _ in missing}).values_list("pk", "code"))
+        names = {(unit_id, role): f"{codes[unit_id]}:{role}" for unit_id, role in missing}
+        # A group of that name may exist without its link (made by hand, or its link deleted):
+        # it is taken over, not duplicated.
+        Group.objects.bulk_create([Group(name=names[pair]) for pair in order], ignore_conflicts=True)
+        group_ids = dict(Group.objects.filter(name__in=names.values()).values_list("name", "pk"))
+        UnitRoleGroup.objects.bulk_create(
+            [UnitRoleGroup(unit_id=unit_id, role=role, group_id=group_ids[names[unit_id, role]])
+             for unit_id, role in order],
+            ignore_conflicts=True,
+        )
+        created = _unit_role_links(missing)
+        if taken := missing - set(created):
+            # The group of that name is linked to another unit and role (a unit code reused).
+            raise IntegrityError(f"Groups {sorted(names[pair] for pair in taken)} belong to other units")
+        perms = {
+            p.codename: p for p in Permission.objects.filter(content_type__app_label=Unit._meta.app_label,
+                                                            content_type__model=Unit._meta.model_name)
+        }
+        GroupObjectPermission.objects.bulk_create(
+            # Ids, not instances: tens of thousands of rows at national scale.
+            [GroupObjectPermission(group_id=group_id, permission_id=perms[codename].pk,
+                                   content_type_id=perms[codename].content_type_id, object_pk=str(unit_id))
+             for (unit_id, role), group_id in created.items() for codename in ROLE_UNIT_PERMISSIONS[role]],
+            ignore_conflicts=True,
+        )
+    return links | created
+
+
+def _unit_role_links(pairs) -> dict[tuple[int, str], int]:
+    rows = UnitRoleGroup.objects.filter(unit_id__in={unit_id for unit_id, _ in pairs}).values_list(
+        "unit_id", "role", "group_id")
+    return {(unit_id, role): group_id for unit_id, role, group_id in rows if (unit_id, role) in pairs}
 
 
 def role_groups_grant_missing() -> int:
@@ -106,6 +156,9 @@ def positions_sync_groups(*, users=None, on: datetime.date | None = None) -> tup
     on = on or timezone.localdate()
     positions = Position.objects.active_on(on).filter(user__is_active=True)
     delegations = Delegation.objects.active_on(on).filter(deputy__is_active=True)
+    if users is not None and not isinstance(users, QuerySet):
+        # Ids once, not each of thousands of users turned into an id by every filter below.
+        users = [getattr(user, "pk", user) for user in users]
     if users is not None:
         positions = positions.filter(user__in=users)
         delegations = delegations.filter(deputy__in=users)
@@ -118,16 +171,15 @@ def positions_sync_groups(*, users=None, on: datetime.date | None = None) -> tup
     for principal_id, unit_id, role in leading.values_list("user_id", "unit_id", "role"):
         wanted_pairs |= {(deputy_id, unit_id, role) for deputy_id in deputies[principal_id]}
 
-    existing_links = {
-        (link.unit_id, link.role): link.group_id for link in UnitRoleGroup.objects.all().only(
-            "unit_id", "role", "group_id"
-        )
-    }
-    missing = {(unit_id, role) for _, unit_id, role in wanted_pairs} - set(existing_links)
-    if missing:
-        units = Unit.objects.in_bulk({unit_id for unit_id, _ in missing})
-        for unit_id, role in missing:
-            existing_links[(unit_id, role)] = unit_role_group(unit=units[unit_id], role=role).pk
+    unit_roles = {(unit_id, role) for _, unit_id, role in wanted_pairs}
+    links = UnitRoleGroup.objects.all()
+    if users is not None:
+        # A few people's sync reads their units' groups, not the whole country's.
+        links = links.filter(unit_id__in={unit_id for unit_id, _ in unit_roles})
+    existing_links = {(unit_id, role): group_id for unit_id, role, group_id in links.values_list(
+        "unit_id", "role", "group_id")}
+    if missing := unit_roles - set(existing_links):
+        existing_links |= unit_role_groups_ensure(missing)
 
     wanted = {(user_id, existing_links[(unit_id, role)]) for user_id, unit_id, role in wanted_pairs}
     membership = User.groups.through.objects.filter(group__unit_role__isnull=False)
@@ -140,7 +192,8 @@ def positions_sync_groups(*, users=None, on: datetime.date | None = None) -> tup
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=u, group_id=g) for u, g in to_add], ignore_conflicts=True
     )
-    User.groups.through.objects.filter(pk__in=to_remove).delete()
+    if to_remove:
+        User.groups.through.objects.filter(pk__in=to_remove).delete()
     return len(to_add), len(to_remove)
 
 
