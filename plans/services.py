@@ -212,11 +212,7 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
         # The policy's receipt deadline is a default, not anyone's choice: a plan due sooner (a quick
         # report request) is capped at its report deadline rather than refused, as obligations does.
         receipt_due = plan.receipt_due or min(receipt_due_from(now), plan.report_due)
-        assignments = Assignment.objects.bulk_create(
-            [Assignment(plan=plan, unit_id=unit_id, receipt_due=receipt_due, report_due=plan.report_due)
-             for unit_id in recipients]
-        )
-        fanout.assignment_processes_start(assignments)
+        fanout.assignments_send(plan=plan, unit_ids=recipients, receipt_due=receipt_due)
         engine.complete(plan.process, PlanApprovalFlow.issue, by=by)
     return plan
 

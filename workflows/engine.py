@@ -6,6 +6,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from core.copy import copy_rows
 from core.errors import TaskMissing
 
 
@@ -48,42 +49,45 @@ def processes_cancel(processes):
 
 
 def processes_start_bulk(flow_class, first_node, *, permission: str, content_type, object_pks) -> list[Process]:
-    """Start one process of `flow_class` per entry of `object_pks` with a fixed number of queries.
+    """processes_start_ids() for a caller that wants the processes as objects."""
+    now = timezone.now()
+    ids = processes_start_ids(flow_class, first_node, permission=permission, content_type=content_type,
+                              object_pks=object_pks, now=now)
+    return [Process(pk=pk, flow_class=flow_class, status=PROCESS.NEW, created=now) for pk in ids]
+
+
+def processes_start_ids(flow_class, first_node, *, permission: str, content_type, object_pks, now=None) -> list[int]:
+    """Start one process of `flow_class` per entry of `object_pks` with a fixed number of queries
+    and return the processes' ids, in the order of `object_pks`.
 
     viewflow 2.4 has no multi-instance split and starts processes one by one (several queries
     each), which a plan issued to 3,321 communes cannot afford. Here the rows a `start.run()`
-    and its first task would write are inserted in bulk: the processes, their finished start
-    tasks, the open `first_node` tasks asking for `permission` on the object with each pk, and
-    the task→previous links. Tests check that these tasks then behave like any other
-    (complete() moves the flow on). They fire no post_save: the caller tells their people.
+    and its first task would write are copied in (core.copy): the processes, their finished
+    start tasks, the open `first_node` tasks asking for `permission` on the object with each pk,
+    and the task→previous links. The ids come first, so the caller writes its own rows with
+    their process id in place. Tests check that these rows are the ones viewflow writes and that
+    the tasks then behave like any other (complete() moves the flow on). They fire no post_save:
+    the caller tells their people.
     """
     assert transaction.get_connection().in_atomic_block
     if not object_pks:
         return []
-    now = timezone.now()
-    processes = Process.objects.bulk_create(
-        [Process(flow_class=flow_class, status=PROCESS.NEW, created=now) for _ in object_pks]
+    now = now or timezone.now()
+    start = flow_class.start
+    process_ids = copy_rows(Process, [], [()] * len(object_pks),
+                            same={"flow_class": flow_class, "status": PROCESS.NEW, "created": now})
+    start_ids = copy_rows(Task, ["process_id"], [(pk,) for pk in process_ids], same={
+        "flow_task": start, "flow_task_type": start.task_type, "status": STATUS.DONE,
+        "created": now, "started": now, "finished": now,
+    })
+    first_ids = copy_rows(
+        Task, ["process_id", "owner_permission_obj_pk"],
+        [(process_id, str(pk)) for process_id, pk in zip(process_ids, object_pks, strict=True)],
+        same={"flow_task": first_node, "flow_task_type": first_node.task_type, "status": STATUS.NEW,
+              "created": now, "owner_permission": permission, "owner_permission_content_type": content_type},
     )
-    starts = Task.objects.bulk_create(
-        [
-            Task(process=p, flow_task=flow_class.start, flow_task_type=flow_class.start.task_type,
-                 status=STATUS.DONE, created=now, started=now, finished=now)
-            for p in processes
-        ]
-    )
-    firsts = Task.objects.bulk_create(
-        [
-            Task(process=p, flow_task=first_node, flow_task_type=first_node.task_type,
-                 status=STATUS.NEW, created=now, owner_permission=permission,
-                 owner_permission_content_type=content_type, owner_permission_obj_pk=str(pk))
-            for p, pk in zip(processes, object_pks, strict=True)
-        ]
-    )
-    Previous = Task.previous.through
-    Previous.objects.bulk_create(
-        [Previous(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)]
-    )
-    return processes
+    copy_rows(Task.previous.through, ["from_task_id", "to_task_id"], zip(first_ids, start_ids, strict=True))
+    return process_ids
 
 
 def link_subject(activation, subject):

@@ -253,3 +253,21 @@ def test_a_conversion_that_makes_no_pdf_is_an_error_not_an_empty_file(settings, 
     settings.SOFFICE_PATH = _fake_soffice(tmp_path, "exit 0")  # soffice answers 0 on unreadable input
     with pytest.raises(PdfUnavailable, match="LibreOffice"):
         docx_to_pdf(b"not a docx")
+
+
+def test_many_recipients_are_named_by_the_unit_they_belong_to(people):
+    """Beyond RECIPIENTS_NAMED, "Nơi nhận" counts the recipients under each parent unit: a plan to
+    every commune must not carry thousands of lines (issue 16)."""
+    from accounts.models import UnitLevel
+    from tests.factories import UnitFactory
+
+    level = UnitLevel.objects.get(code="district")
+    communes = [UnitFactory(parent=people.tree.muong_ang, level=level) for _ in range(documents.RECIPIENTS_NAMED)]
+    plan = issued_plan(people, recipients=[people.tree.tuan_giao, *communes])
+    lines = texts(documents.plan_docx(plan))
+    assert f"- {documents.RECIPIENTS_NAMED} đơn vị trực thuộc Huyện đoàn Mường Ảng;" in lines
+    assert "- 1 đơn vị trực thuộc Tỉnh đoàn Điện Biên;" in lines
+    assert not any(commune.name in line for commune in communes for line in lines)
+    # At the limit each is still named.
+    few = issued_plan(people, recipients=communes)
+    assert {f"- {commune.name};" for commune in communes} <= set(texts(documents.plan_docx(few)))
