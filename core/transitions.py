@@ -47,12 +47,16 @@ def lock(model, pk):
     return model.objects.select_for_update().get(pk=pk)
 
 
-def apply(obj, transition: str, *, by, comment: str = "", label: str | None = None, acting_unit=None, **kwargs):
+def apply(obj, transition: str, *, by, comment: str = "", label: str | None = None, acting_unit=None, then=None,
+          **kwargs):
     """Run `obj.<transition>(**kwargs)` on a row locked in the caller's transaction, then log it.
 
     The caller has already re-read `obj` with `lock()`, so the state checked here is the
     committed one and a concurrent second caller waits, then sees the new state and fails.
     Leaders' steps pass `acting_unit`: a deputy acting there for an absent leader is logged as such.
+    `then()` runs after the new state is saved and before the history row is written: that row
+    takes the audit chain's lock until commit (core.hashchain), one writer in the whole database
+    at a time, so the rest of the step's work (the workflow, its notices) is done before it.
     """
     assert transaction.get_connection().in_atomic_block, "transitions run inside a transaction"
     method = getattr(obj, transition)
@@ -62,6 +66,8 @@ def apply(obj, transition: str, *, by, comment: str = "", label: str | None = No
     on_behalf_of = _delegation(by, acting_unit) if acting_unit is not None and _delegation else None
     method(**kwargs)
     obj.save()
+    if then is not None:
+        then()
     return transition_log(obj=obj, transition=transition, source=source, by=by, comment=comment,
                           on_behalf_of=on_behalf_of)
 

@@ -247,8 +247,8 @@ def assignment_receive(*, assignment: Assignment, by, comment: str = "") -> Assi
         incoming_record(assignment=assignment, unit=assignment.acting_unit, arrived_at=now,
                         sender=plan.issuing_unit.name, document_number=plan.number, subject=plan.subject,
                         document_date=timezone.localdate(plan.issued_at) if plan.issued_at else None)
-        transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"), at=now)
-        engine.complete(assignment.process, AssignmentFlow.receive, by=by)
+        transitions.apply(assignment, "receive", by=by, comment=comment, label=_("confirm receipt"), at=now,
+                          then=lambda: engine.complete(assignment.process, AssignmentFlow.receive, by=by))
     return assignment
 
 
@@ -259,16 +259,22 @@ def assignment_report(*, assignment: Assignment, by, text: str, files=()) -> Rep
         assignment = transitions.lock(Assignment, assignment.pk)
         _require("report", by, assignment)
         now = timezone.now()
-        transitions.apply(assignment, "report", by=by, label=_("report"), at=now, review_due=review_due_from(now))
         previous = assignment.reports.order_by("-version").first()
         version = previous.version + 1 if previous else 1
-        report = Report.objects.create(assignment=assignment, version=version, text=text, submitted_by=by)
-        _attach(report, files, by)
+        made = {}
+
+        def report_and_move_on():
+            made["report"] = Report.objects.create(assignment=assignment, version=version, text=text,
+                                                   submitted_by=by)
+            _attach(made["report"], files, by)
+            engine.complete(assignment.process, AssignmentFlow.report, by=by)
+
+        transitions.apply(assignment, "report", by=by, label=_("report"), at=now, review_due=review_due_from(now),
+                          then=report_and_move_on)
         # A report is never changed, a new version replaces it: the audit row is the text before → after.
-        audit.record_change(report, by=by, before={"text": previous.text if previous else None},
+        audit.record_change(made["report"], by=by, before={"text": previous.text if previous else None},
                             after={"text": text})
-        engine.complete(assignment.process, AssignmentFlow.report, by=by)
-    return report
+    return made["report"]
 
 
 def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
@@ -277,11 +283,14 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
         plan = transitions.lock(Plan, assignment.plan_id)
         assignment = transitions.lock(Assignment, assignment.pk)
         _require("accept", by, assignment)
-        transitions.apply(assignment, "accept", by=by, comment=comment, label=_("accept"), at=timezone.now())
-        Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
-            review_comment=comment
-        )
-        engine.complete(assignment.process, AssignmentFlow.review, by=by)
+
+        def comment_and_move_on():
+            Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
+                review_comment=comment)
+            engine.complete(assignment.process, AssignmentFlow.review, by=by)
+
+        transitions.apply(assignment, "accept", by=by, comment=comment, label=_("accept"), at=timezone.now(),
+                          then=comment_and_move_on)
         still_open = plan.assignments.filter(state__in=OPEN_ASSIGNMENT_STATES).exists()
         if not still_open and plan.state == PlanState.ISSUED:
             transitions.apply(plan, "close", by=by, label=_("close"),
@@ -298,5 +307,6 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
         Report.objects.filter(assignment=assignment, version=assignment.reports.count()).update(
             review_comment=comment
         )
+        # After the history row: the reopened step's notice quotes the return's comment from it.
         engine.complete(assignment.process, AssignmentFlow.review, by=by)
     return assignment
