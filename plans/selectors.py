@@ -59,6 +59,13 @@ def plan_list(user, *, state=None, period_from=None, period_to=None, department=
     return plans.order_by("-created_at", "-pk")
 
 
+def plans_with_overdue_work(user, plan_ids) -> set[int]:
+    """Which of these plans have overdue work this person may see: one query, stopping at each
+    plan's first overdue row (a plan to every commune can have thousands)."""
+    visible = assignments_visible_to(user).overdue().filter(plan=OuterRef("pk"))
+    return set(Plan.objects.filter(pk__in=plan_ids).filter(Exists(visible)).values_list("pk", flat=True))
+
+
 def plans_issued_ids(units) -> list[int]:
     return list(Plan.objects.filter(issuing_unit_id__in=units).order_by().values_list("pk", flat=True)) if units else []
 

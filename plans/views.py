@@ -64,10 +64,7 @@ def plan_list(request):
     page = CappedPaginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     # One query for the whole page, whatever its length: which of these plans have overdue work
     # that this person may see.
-    overdue = set(
-        selectors.assignments_visible_to(request.user).overdue()
-        .filter(plan_id__in=[plan.pk for plan in page]).values_list("plan_id", flat=True)
-    )
+    overdue = selectors.plans_with_overdue_work(request.user, [plan.pk for plan in page])
     return render(request, "plans/list.html", {
         "form": form, "page": page, "overdue": overdue, "filtered": bool(filters),
         "can_draft": bool(_drafting_units(request.user)),

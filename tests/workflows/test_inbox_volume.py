@@ -75,3 +75,18 @@ def test_tasks_come_most_urgent_first_and_filter_by_step_overdue_and_words(clien
     assert 'data-task="' not in none
     unknown, _ = _inbox(client, buoc="Nope.nothing")  # an unknown step is no filter, not an error
     assert unknown.count('data-task="receive"') == 2
+
+
+def test_with_more_tasks_than_units_listable_the_unit_filter_waits_for_a_plan(people, communes, monkeypatch):
+    """No plan chosen and more tasks than UNIT_CHOICES_MAX: the units are not read (None, "choose
+    a plan first"); once a plan is chosen they are."""
+    from workflows import inbox
+
+    for _ in range(2):  # 4 reports to review from 2 units
+        plan = issued_plan(people, recipients=communes[:2])
+        reported(people, plan, plan.recipients.all())
+    monkeypatch.setattr(inbox, "UNIT_CHOICES_MAX", 3)
+    page = inbox.inbox_page(people.province_officer, timezone.now())
+    assert page["units"] is None
+    chosen = inbox.inbox_page(people.province_officer, timezone.now(), about=f"plan-{plan.pk}")
+    assert [choice.label for choice in chosen["units"]] == [communes[0].name, communes[1].name]
