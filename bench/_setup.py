@@ -30,3 +30,31 @@ def fresh_database(name: str) -> None:
 def summary(label: str, seconds: list[float]) -> str:
     runs = ", ".join(f"{s:.2f}" for s in seconds)
     return f"{label}: median {statistics.median(seconds):.2f} s over {len(seconds)} runs ({runs})"
+
+
+def database_reused_or_fresh(name: str, *, marker: str, rebuild: bool = False) -> bool:
+    """Django on database `name`: the one already there when it holds the table `marker` (which a
+    dataset builder creates last, in the transaction that loads the data, so it means complete),
+    else a fresh one. Either way migrated to the code's latest. True when reused."""
+    import psycopg
+
+    complete = False
+    if not rebuild:
+        try:
+            with psycopg.connect(f"{PG}/{name}") as conn:
+                complete = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [marker]).fetchone()[0]
+        except psycopg.OperationalError:  # no such database yet
+            complete = False
+    if not complete:
+        fresh_database(name)
+        return False
+    os.environ["DATABASE_URL"] = f"{PG}/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("APP_VAR_DIR", "/tmp/kehoach-bench-var")
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True,
+                   env=os.environ)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return True
