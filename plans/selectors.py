@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -119,35 +119,29 @@ def plan_progress_page(plan: Plan, now, *, only_units=None, group: str = "", q: 
                        page=None) -> ProgressPage:
     """The plan page's and the progress API's recipients, at any number of them (3,321 communes).
 
-    The statuses come from one narrow query of every recipient's fields, judged by status_of,
-    the one rule; only the page's rows are read whole. `only_units` keeps a recipient to its own
-    row. `group` is a code of GROUP_LABELS, `q` words of the unit's name (case and diacritics
-    ignored). Queries: one for the statuses, one for the page, whatever the number of recipients.
+    The statuses are judged in the database by status_case, status_of's twin: the counts are one
+    GROUP BY, the rows of the chosen group one narrow query of ids, and only the page's rows are
+    read whole. `only_units` keeps a recipient to its own row. `group` is a code of GROUP_LABELS,
+    `q` words of the unit's name (case and diacritics ignored, so matched here, not in SQL).
+    Queries: three, whatever the number of recipients.
     """
     assignments = plan.assignments.all()
     if only_units is not None:
         assignments = assignments.filter(unit_id__in=only_units)
+    judged = assignments.annotate(status=status_case(now))
+    counts = Counter(dict(judged.order_by().values_list("status").annotate(n=Count("pk"))))
+    if group:
+        judged = judged.filter(status__in=[code for code, in_group in STATUS_GROUPS.items() if in_group == group])
     words = fold(q).split()
     # The unit's name only to search by it: 3,321 names read and folded on every view otherwise.
-    flat = assignments.order_by("unit__path", "pk").values_list(
-        "pk", "state", "report_due", "receipt_due", "reported_at", "unit__name" if words else "plan_id")
-    statuses, shown, accepted = {}, [], 0
-    for pk, state, report_due, receipt_due, reported_at, name in flat:
-        status = status_of(state=state, report_due=report_due, receipt_due=receipt_due, reported_at=reported_at,
-                           now=now)
-        statuses[pk] = status
-        accepted += state == AssignmentState.ACCEPTED
-        if group and STATUS_GROUPS[status] != group:
-            continue
-        if words and not all(word in fold(name) for word in words):
-            continue
-        shown.append(pk)
+    listed = judged.order_by("unit__path", "pk").values_list("pk", "status", "unit__name" if words else "plan_id")
+    shown = [(pk, status) for pk, status, name in listed if not words or all(word in fold(name) for word in words)]
     current = Paginator(shown, PROGRESS_PAGE_SIZE).get_page(page)
-    ids = list(current.object_list)
-    rows = {a.pk: a for a in plan_progress(plan).filter(pk__in=ids)}
-    current.object_list = [rows[pk] for pk in ids if pk in rows]
-    return ProgressPage(summary=status_summary(statuses.values()), total=len(statuses), accepted=accepted,
-                        page=current, statuses={pk: statuses[pk] for pk in ids})
+    statuses = dict(current.object_list)
+    rows = {a.pk: a for a in plan_progress(plan).filter(pk__in=list(statuses))}
+    current.object_list = [rows[pk] for pk in statuses if pk in rows]
+    return ProgressPage(summary=status_summary(counts), total=counts.total(),
+                        accepted=counts[DONE] + counts[DONE_LATE], page=current, statuses=statuses)
 
 
 # -- statuses (DESIGN.md §7) ------------------------------------------------------------------------
@@ -189,6 +183,30 @@ def status_of(*, state: str, report_due, receipt_due=None, reported_at=None, now
     if due - now <= NEAR_DUE_WITHIN:
         return NEAR_DUE
     return NOT_STARTED if state == AssignmentState.SENT else IN_TIME
+
+
+def status_case(now) -> Case:
+    """status_of in SQL, for counting and filtering thousands of rows in the database. The same
+    branches in the same order; tests/plans/test_progress_paging.py checks the two agree on
+    every combination of state and moments."""
+    sent, received = AssignmentState.SENT, AssignmentState.RECEIVED
+    returned = Q(state=received, reported_at__isnull=False)
+    overdue = Q(state=sent, receipt_due__lt=now) | Q(state__in=[sent, received], report_due__lt=now)
+    near = now + NEAR_DUE_WITHIN
+    near_due = Q(state=sent, receipt_due__lte=near) | ((~Q(state=sent) | Q(receipt_due__isnull=True))
+                                                       & Q(report_due__lte=near))
+    return Case(
+        When(state=AssignmentState.CANCELLED, then=Value(CANCELLED)),
+        When(state=AssignmentState.ACCEPTED, reported_at__gt=F("report_due"), then=Value(DONE_LATE)),
+        When(state=AssignmentState.ACCEPTED, then=Value(DONE)),
+        When(state=AssignmentState.REPORTED, then=Value(AWAITING_REVIEW)),
+        When(overdue & returned, then=Value(RETURNED_OVERDUE)),
+        When(overdue, then=Value(OVERDUE)),
+        When(returned, then=Value(RETURNED)),
+        When(near_due, then=Value(NEAR_DUE)),
+        When(state=sent, then=Value(NOT_STARTED)),
+        default=Value(IN_TIME), output_field=CharField(),
+    )
 
 
 def deadline_status(due, now) -> str:

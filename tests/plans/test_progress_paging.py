@@ -139,3 +139,32 @@ def test_progress_page_judges_each_row_by_the_one_status_rule(people):
     now = timezone.now()
     progress = selectors.plan_progress_page(plan, now)
     assert progress.statuses == {a.pk: selectors.due_class(a, now) for a in progress.page}
+
+
+def test_the_sql_status_agrees_with_status_of_on_every_combination(people):
+    """status_case is status_of's twin in SQL: for every state and every placing of the receipt
+    deadline, the report deadline and the moment sent, both say the same."""
+    import datetime
+    import itertools
+
+    from django.utils import timezone
+
+    from plans.models import Assignment, AssignmentState
+
+    plan = plan_to(people, extra=0)
+    assignment = plan.assignments.first()
+    now = timezone.now()
+    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+    near = selectors.NEAR_DUE_WITHIN
+    moments = [now - day, now + near - hour, now + near + hour]  # past, near, later
+    seen = set()
+    for state, receipt_due, report_due, reported_at in itertools.product(
+            AssignmentState.values, [None, *moments], moments, [None, now - 2 * day, now + 3 * day]):
+        Assignment.objects.filter(pk=assignment.pk).update(
+            state=state, receipt_due=receipt_due, report_due=report_due, reported_at=reported_at)
+        in_sql = Assignment.objects.annotate(status=selectors.status_case(now)).get(pk=assignment.pk).status
+        expected = selectors.status_of(state=state, report_due=report_due, receipt_due=receipt_due,
+                                       reported_at=reported_at, now=now)
+        assert in_sql == expected, (state, receipt_due, report_due, reported_at)
+        seen.add(expected)
+    assert seen == set(selectors.STATUS_LABELS)  # every status was reached
