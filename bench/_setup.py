@@ -16,15 +16,7 @@ def fresh_database(name: str) -> None:
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{PG}/{name}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("APP_VAR_DIR", "/tmp/kehoach-bench-var")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True,
-                   env=os.environ)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _django_on(name)
 
 
 def summary(label: str, seconds: list[float]) -> str:
@@ -48,6 +40,12 @@ def database_reused_or_fresh(name: str, *, marker: str, rebuild: bool = False) -
     if not complete:
         fresh_database(name)
         return False
+    _django_on(name)
+    return True
+
+
+def _django_on(name: str) -> None:
+    """Django configured on database `name`, migrated to the code's latest."""
     os.environ["DATABASE_URL"] = f"{PG}/{name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("APP_VAR_DIR", "/tmp/kehoach-bench-var")
@@ -57,4 +55,19 @@ def database_reused_or_fresh(name: str, *, marker: str, rebuild: bool = False) -
     import django
 
     django.setup()
-    return True
+
+
+def central_people(full_name: str = ""):
+    """The central union ("VN", document code TWĐTN), and its officer, secretary and clerk holding
+    their positions, by role. Needs the national units loaded."""
+    from accounts.models import Role, Unit, User
+    from accounts.services import position_create
+
+    central = Unit.objects.get(code="VN")
+    central.document_code = "TWĐTN"
+    central.save()
+    people = {}
+    for role in (Role.OFFICER, Role.SECRETARY, Role.CLERK):
+        people[role] = User.objects.create(username=f"tw.{role}", full_name=f"{full_name} {role}".strip())
+        position_create(user=people[role], unit=central, role=role)
+    return central, people

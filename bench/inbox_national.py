@@ -7,7 +7,7 @@ its first page, beside the same page with 3 reports. A count, not a timing: it m
 import sys
 import time
 
-from _setup import fresh_database, summary
+from _setup import central_people, fresh_database, summary
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
@@ -34,13 +34,7 @@ def main():
     from plans import services
 
     national_units_load()
-    central = Unit.objects.get(code="VN")
-    central.document_code = "TWĐTN"
-    central.save()
-    people = {}
-    for role in (Role.OFFICER, Role.SECRETARY, Role.CLERK):
-        people[role] = User.objects.create(username=f"tw.{role}")
-        position_create(user=people[role], unit=central, role=role)
+    central, people = central_people()
     communes = list(Unit.objects.filter(level__code="commune").order_by("path"))
     assert len(communes) == 3321
 

@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 
-from _setup import fresh_database
+from _setup import central_people, fresh_database
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 NAIVE_RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else RUNS
@@ -38,20 +38,14 @@ def main():
 
     from accounts.models import Position, Role, Unit, UnitRoleGroup, User
     from accounts.national import national_units_load
-    from accounts.services import position_create, positions_sync_groups, role_groups_grant_missing
+    from accounts.services import positions_sync_groups, role_groups_grant_missing
     from notifications.models import Notification
     from plans import documents, fanout, services
     from plans.models import Assignment
 
     started = time.perf_counter()
     national_units_load()
-    central = Unit.objects.get(code="VN")
-    central.document_code = "TWĐTN"
-    central.save()
-    people = {}
-    for role in (Role.OFFICER, Role.SECRETARY, Role.CLERK):
-        people[role] = User.objects.create(username=f"tw.{role}")
-        position_create(user=people[role], unit=central, role=role)
+    central, people = central_people()
     communes = list(Unit.objects.filter(level__code="commune").order_by("path"))
     assert len(communes) == 3321
     # An officer and a secretary in every commune, in bulk: the role groups and their grants,

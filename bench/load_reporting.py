@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
-from _setup import PG, ROOT, fresh_database
+from _setup import PG, ROOT, central_people, fresh_database
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 USERS = int(ARGS[0]) if ARGS else 500
@@ -107,13 +107,7 @@ def setup():
     from plans import services
 
     national_units_load()
-    central = Unit.objects.get(code="VN")
-    central.document_code = "TWĐTN"
-    central.save()
-    people = {}
-    for role in (Role.OFFICER, Role.SECRETARY, Role.CLERK):
-        people[role] = User.objects.create(username=f"tw.{role}", full_name=f"Trung ương {role}")
-        position_create(user=people[role], unit=central, role=role)
+    central, people = central_people("Trung ương")
     communes = list(Unit.objects.filter(level__code="commune").order_by("path")[:USERS + PROFILE_USERS])
 
     def issued(units, subject):

@@ -31,7 +31,7 @@ import datetime
 import json
 import time
 
-from _setup import database_reused_or_fresh
+from _setup import central_people, database_reused_or_fresh
 
 NAME = "kehoach_bench_national"
 MARKER = "bench_dataset"
@@ -123,16 +123,9 @@ class Build:
 
 def people_create(build, now):
     """Central people through the service; the others in bulk with their groups and grants."""
-    from accounts.models import Role, Unit, User
-    from accounts.services import position_create, positions_sync_groups, role_groups_grant_missing
+    from accounts.services import positions_sync_groups, role_groups_grant_missing
 
-    central = Unit.objects.get(code="VN")
-    central.document_code = "TWĐTN"
-    central.save()
-    people = {}
-    for role in (Role.OFFICER, Role.SECRETARY, Role.CLERK):
-        people[role] = User.objects.create(username=f"tw.{role}", full_name=f"Trung ương — {role}")
-        position_create(user=people[role], unit=central, role=role)
+    central, people = central_people("Trung ương —")
     joined = now - datetime.timedelta(days=800)
     build.run("users of the provinces and communes", """
         INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
