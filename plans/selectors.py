@@ -72,27 +72,28 @@ def plans_issued_ids(units) -> list[int]:
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:
     """The assignments of the person's units (or carried on by them) and every assignment of the
-    plans their units issued.
+    plans their units issued."""
+    return Assignment.objects.filter(_visible_assignment(user)).select_related(
+        "plan__issuing_unit", "plan__department", "unit", "carried_by")
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """The reports of assignments_visible_to(user), by the same columns on the joined assignment:
+    an IN over a subquery of every visible assignment would hash 2,000,000 ids for the centre."""
+    return Report.objects.filter(_visible_assignment(user, "assignment__")).select_related(
+        "assignment__unit", "submitted_by")
+
+
+def _visible_assignment(user, prefix: str = "") -> Q:
+    """The visibility rule on an assignment's own columns (behind `prefix` when joined).
 
     The issued plans are read first, as ids: a filter on the plan's issuer would join the plans
     and OR across the two tables, which no index serves, so PostgreSQL would scan all 2,000,000
     assignments of the country. On plain columns of one table each branch has its index.
     """
     units = user_unit_ids(user)
-    issued = plans_issued_ids(units)
-    return Assignment.objects.filter(
-        Q(unit_id__in=units) | Q(plan_id__in=issued) | Q(carried_by_id__in=units)
-    ).select_related("plan__issuing_unit", "plan__department", "unit", "carried_by")
-
-
-def reports_visible_to(user) -> QuerySet[Report]:
-    """The reports of assignments_visible_to(user), by the same columns on the joined assignment:
-    an IN over a subquery of every visible assignment would hash 2,000,000 ids for the centre."""
-    units = user_unit_ids(user)
-    issued = plans_issued_ids(units)
-    return Report.objects.filter(
-        Q(assignment__unit_id__in=units) | Q(assignment__plan_id__in=issued) | Q(assignment__carried_by_id__in=units)
-    ).select_related("assignment__unit", "submitted_by")
+    return (Q(**{f"{prefix}unit_id__in": units}) | Q(**{f"{prefix}plan_id__in": plans_issued_ids(units)})
+            | Q(**{f"{prefix}carried_by_id__in": units}))
 
 
 def plan_progress(plan: Plan) -> QuerySet[Assignment]:

@@ -21,7 +21,7 @@ from core.errors import ActionForbidden
 from core.pagination import CappedPaginator
 from core.ui import add_service_errors, back, forbidden, perform
 
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import PlanFilterForm, PlanForm, departments_for
 from .models import AssignmentState, PlanState
 from .screens import attachments_of, buttons, history
@@ -114,16 +114,14 @@ def plan_detail(request, pk):
     })
 
 
-# A plan's card names its recipients up to this many; beyond, it counts them and the progress
-# table below lists them, paged (an issue to 3,321 communes named them all in 2.5 MB).
-RECIPIENTS_NAMED = 30
-
-
 def recipients_named(plan) -> dict:
+    """The card names as many recipients as the document does (documents.RECIPIENTS_NAMED), and
+    counts the rest, which the progress table lists, paged: an issue to 3,321 communes named them
+    all in 2.5 MB."""
     recipients = plan.recipients.order_by("path")
     count = recipients.count()
-    return {"recipients": list(recipients[:RECIPIENTS_NAMED]), "recipient_count": count,
-            "recipients_more": max(count - RECIPIENTS_NAMED, 0)}
+    return {"recipients": list(recipients[:documents.RECIPIENTS_NAMED]), "recipient_count": count,
+            "recipients_more": max(count - documents.RECIPIENTS_NAMED, 0)}
 
 
 def _drafting_units(user):
