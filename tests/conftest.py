@@ -84,3 +84,10 @@ def _session_written_each_request(settings):
     """Tests see the session written on every request, so a page's query count does not depend
     on how soon it follows the login; test_sessions checks the once-a-minute write itself."""
     settings.SESSION_TOUCH_EVERY = datetime.timedelta(0)
+
+
+@pytest.fixture(autouse=True)
+def _inbox_summary_not_kept(settings):
+    """Tests see the inbox summarised afresh on every request, so a due moment a test moves shows
+    at once; tests/workflows/test_inbox_kept.py checks the keeping itself."""
+    settings.INBOX_SUMMARY_SECONDS = 0

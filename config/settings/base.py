@@ -269,6 +269,9 @@ SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env_int("SESSION_IDLE_MINUTES"
 SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
 # The last-seen moment is written at most this often: an UPDATE per request otherwise (issue 16).
 SESSION_TOUCH_EVERY = datetime.timedelta(seconds=env_int("SESSION_TOUCH_SECONDS", 60))
+# How long the inbox keeps a person's order, groups and choices while their open tasks stay the
+# same (workflows.inbox): a moved due moment shows in the order within it. 0 keeps nothing.
+INBOX_SUMMARY_SECONDS = env_int("INBOX_SUMMARY_SECONDS", 30)
 # Django's own expiry as the backstop: neither the cookie nor the stored session outlives the
 # absolute limit. It is not the idle limit itself, because an expired row can no longer say
 # "your session ended" on the login page.
