@@ -27,8 +27,10 @@ def main():
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     people, _commune, _open, plan = pages_national.people_and_plan()
     user = people["commune officer" if who == "commune" else "central secretary"]
-    urls = dict(zip(("inbox", "assignments", "plan", "list", "notifications", "home", "reports"),
-                    (url for _label, url in pages_national.pages(plan.pk))))
+    short = {"inbox (Việc cần xử lý)": "inbox", "API assignments": "assignments", "plan list": "list",
+             "notifications": "notifications", "home": "home", "API reports": "reports"}
+    urls = {short.get(label, "plan" if label.startswith("plan detail") else label): url
+            for label, url in pages_national.pages(plan.pk)}
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     url = urls[page] + (sys.argv[4] if len(sys.argv) > 4 else "")

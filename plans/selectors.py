@@ -131,18 +131,37 @@ def plan_progress_page(plan: Plan, now, *, only_units=None, group: str = "", q: 
         assignments = assignments.filter(unit_id__in=only_units)
     judged = assignments.annotate(status=status_case(now))
     counts = Counter(dict(judged.order_by().values_list("status").annotate(n=Count("pk"))))
+    chosen = [code for code, in_group in STATUS_GROUPS.items() if in_group == group] if group else list(counts)
     if group:
-        judged = judged.filter(status__in=[code for code, in_group in STATUS_GROUPS.items() if in_group == group])
+        judged = judged.filter(status__in=chosen)
     words = fold(q).split()
-    # The unit's name only to search by it: 3,321 names read and folded on every view otherwise.
-    listed = judged.order_by("unit__path", "pk").values_list("pk", "status", "unit__name" if words else "plan_id")
-    shown = [(pk, status) for pk, status, name in listed if not words or all(word in fold(name) for word in words)]
+    listed = judged.order_by("unit__path", "pk")
+    if words:
+        # Names folded here, not in SQL, to ignore diacritics: read only when searching by them.
+        shown = [(pk, status) for pk, status, name in listed.values_list("pk", "status", "unit__name")
+                 if all(word in fold(name) for word in words)]
+    else:
+        # The group's size is known from the counts: only the page's 50 rows are read.
+        shown = _Counted(listed.values_list("pk", "status"), sum(counts[code] for code in chosen))
     current = Paginator(shown, PROGRESS_PAGE_SIZE).get_page(page)
     statuses = dict(current.object_list)
     rows = {a.pk: a for a in plan_progress(plan).filter(pk__in=list(statuses))}
     current.object_list = [rows[pk] for pk in statuses if pk in rows]
     return ProgressPage(summary=status_summary(counts), total=counts.total(),
                         accepted=counts[DONE] + counts[DONE_LATE], page=current, statuses=statuses)
+
+
+class _Counted:
+    """Rows whose number is already known, for a Paginator that would count them again."""
+
+    def __init__(self, rows, count: int):
+        self.rows, self.count_known = rows, count
+
+    def __len__(self) -> int:
+        return self.count_known
+
+    def __getitem__(self, index):
+        return list(self.rows[index])
 
 
 # -- statuses (DESIGN.md §7) ------------------------------------------------------------------------
