@@ -8,11 +8,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Assignment
 from plans.services import assignment_receive
 from tests.plans.helpers import issued_plan
+from tests.plans.test_bulk import reported
+from tests.workflows.test_inbox_volume import communes  # noqa: F401 (a fixture)
 from workflows.inbox import inbox_page
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +93,21 @@ def test_one_persons_summary_is_not_anothers(people, kept):
     now = timezone.now()
     assert _subjects(inbox_page(people.muong_ang_officer, now)) == ["Kế hoạch của Mường Ảng"]
     assert _subjects(inbox_page(people.tuan_giao_officer, now)) == ["Kế hoạch của Tuần Giáo"]
+
+
+def test_the_kept_inbox_costs_the_same_queries_for_3_or_60_reports(client, people, communes, kept):  # noqa: F811
+    client.force_login(people.province_officer)
+    url = reverse("workflows:inbox")
+
+    def kept_queries():
+        client.get(url)  # made and kept
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = issued_plan(people, recipients=communes[:3])
+    reported(people, few, few.recipients.all())
+    queries_few = kept_queries()
+    many = issued_plan(people, recipients=communes)
+    reported(people, many, many.recipients.all())
+    assert kept_queries() == queries_few
