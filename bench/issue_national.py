@@ -80,9 +80,9 @@ def main():
             count += 1
             return execute(sql, params, many, context)
 
-        def document_fix(plan):
+        def document_fix(plan, **given):
             started = time.perf_counter()
-            fix(plan)
+            fix(plan, **given)
             docx.append(time.perf_counter() - started)
 
         before = Notification.objects.count()
@@ -161,6 +161,14 @@ def main():
     # Each (a) run beside the (c) run right after it: the machine's drift cancels in the pair.
     pairs = sorted(a[0] / c[0] for a, c in zip(results["a"], results["c"], strict=True))
     print(f"a/c run by run: median {statistics.median(pairs):.2f} (min {pairs[0]:.2f}, max {pairs[-1]:.2f})")
+    if os.environ.get("STATEMENTS"):
+        from django.test.utils import CaptureQueriesContext
+
+        plan = approved_plan("Kế hoạch toàn quốc, từng câu lệnh")
+        with CaptureQueriesContext(connection) as captured:
+            issue(plan)
+        for query in captured.captured_queries:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
     if os.environ.get("PROFILE"):
         import cProfile
         import pstats

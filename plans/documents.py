@@ -111,12 +111,14 @@ def recipient_lines(plan: Plan, recipients) -> list[str]:
     return [*lines, keep + "."]
 
 
-def _compose(plan: Plan) -> bytes:
-    """The .docx of the plan as the record stands now."""
+def _compose(plan: Plan, recipients: list[tuple[str, str]] | None = None) -> bytes:
+    """The .docx of the plan as the record stands now; `recipients` as (tree path, name) in the
+    tree's order when the caller has read them."""
     plan = Plan.objects.select_related("issuing_unit", "department").get(pk=plan.pk)
     unit = plan.issuing_unit
-    # Names and places, not units: 3,321 model objects cost more than the rest of the document.
-    recipients = list(plan.recipients.order_by("path").values_list("path", "name"))
+    if recipients is None:
+        # Names and places, not units: 3,321 model objects cost more than the rest of the document.
+        recipients = list(plan.recipients.order_by("path").values_list("path", "name"))
     issued = plan.state in ISSUED_STATES and bool(plan.number)
     number = plan.number if issued else docx_layout.number_placeholder(
         unit=unit, department=plan.department, kind_code=plan.kind)
@@ -148,10 +150,10 @@ def file_name(plan: Plan, extension: str) -> str:
     return f"du-thao-{plan.pk}.{extension}"
 
 
-def document_fix(plan: Plan) -> None:
+def document_fix(plan: Plan, recipients: list[tuple[str, str]] | None = None) -> None:
     """Store the .docx of a plan being issued. Called by plan_issue inside its transaction, after
     the number and date are set: the stored file and the issue commit or roll back together."""
-    plan.document_docx.save(file_name(plan, "docx"), ContentFile(_compose(plan)), save=False)
+    plan.document_docx.save(file_name(plan, "docx"), ContentFile(_compose(plan, recipients)), save=False)
     Plan.objects.filter(pk=plan.pk).update(document_docx=plan.document_docx.name)
 
 

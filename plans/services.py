@@ -191,7 +191,8 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
         plan = transitions.lock(Plan, plan.pk)
         _require("issue", by, plan)
         now = timezone.now()
-        recipients = list(plan.recipients.order_by("path").values_list("pk", flat=True))
+        # Read once for the fan-out, the register row and the document: 3,321 rows each time.
+        recipients = list(plan.recipients.order_by("path").values_list("pk", "path", "name"))
         number = None
         if plan.state == PlanState.APPROVED:
             _require_deadlines_ahead(plan, now)
@@ -203,16 +204,16 @@ def plan_issue(*, plan: Plan, by, comment: str = "") -> Plan:
             outgoing_record(number=number, unit=plan.issuing_unit, department=plan.department, kind=plan.kind,
                             subject=plan.subject, signer=documents.signature_of(plan)[1], issued_at=now, by=by,
                             document=plan,
-                            recipients="; ".join(plan.recipients.order_by("path").values_list("name", flat=True)))
+                            recipients="; ".join(name for _pk, _path, name in recipients))
         # The official document is fixed with the number; its PDF is made after commit, outside the
         # locks (LibreOffice takes seconds). Robust: a broker down must not fail an issue already committed;
         # the first download then makes the PDF.
-        documents.document_fix(plan)
+        documents.document_fix(plan, recipients=[(path, name) for _pk, path, name in recipients])
         transaction.on_commit(lambda: tasks.plan_document_pdf.delay(plan.pk), robust=True)
         # The policy's receipt deadline is a default, not anyone's choice: a plan due sooner (a quick
         # report request) is capped at its report deadline rather than refused, as obligations does.
         receipt_due = plan.receipt_due or min(receipt_due_from(now), plan.report_due)
-        fanout.assignments_send(plan=plan, unit_ids=recipients, receipt_due=receipt_due)
+        fanout.assignments_send(plan=plan, unit_ids=[pk for pk, _path, _name in recipients], receipt_due=receipt_due)
         engine.complete(plan.process, PlanApprovalFlow.issue, by=by)
     return plan
 
