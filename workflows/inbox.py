@@ -21,7 +21,7 @@ from viewflow.workflow.status import STATUS
 from core.text import fold
 
 from . import inbox_pass, registry
-from .inbox_pass import Choice, GroupLine, ref
+from .inbox_pass import Choice, GroupLine, node_ref, ref
 
 __all__ = ["Choice", "GroupLine", "inbox_page", "inbox_tasks"]
 
@@ -59,13 +59,9 @@ def inbox_tasks(user) -> QuerySet[Task]:
     )
 
 
-def _node_ref(flow_class, node_name) -> str:
-    return ref(getattr(flow_class, node_name))
-
-
 def _due_moment():
     """Each task's due moment, from the path its flow registered for its step; NULL if none."""
-    whens = [When(flow_task=_node_ref(kind.flow_class, node), then=F(path))
+    whens = [When(flow_task=node_ref(kind.flow_class, node), then=F(path))
              for kind in registry.flow_kinds() for node, path in kind.due_paths.items()]
     return Case(*whens, default=None, output_field=DateTimeField()) if whens else None
 

@@ -37,6 +37,10 @@ def ref(node) -> str:
     return Task._meta.get_field("flow_task").get_prep_value(node)
 
 
+def node_ref(flow_class, node_name: str) -> str:
+    return ref(getattr(flow_class, node_name))
+
+
 def _walk(path: str):
     """The model a Task path ends on, and the field it names there."""
     model = Task
@@ -127,15 +131,16 @@ def groups(rows: Rows, *, minimum: int = 2) -> list[GroupLine]:
 
     The rows come most urgent first, so a group's first task is its soonest (or, for a step
     without a due moment, its oldest): only those tasks' moments are read."""
-    steps = {ref(getattr(kind.flow_class, node)): (kind, node, group)
+    steps = {node_ref(kind.flow_class, node): (kind, node, group)
              for kind in registry.flow_kinds() for node, group in kind.groups.items()}
+    key_at = {step: rows.column(group.key) for step, (_kind, _node, group) in steps.items()}
     refs: dict[object, str] = {}
     counts: dict[tuple, list] = {}  # (step ref, object id) → [count, first task id]
     for row in rows.rows:
         node = row[1]
         step = refs.get(node) or refs.setdefault(node, ref(node))
-        if step in steps:
-            entry = counts.setdefault((step, row[rows.column(steps[step][2].key)]), [0, row[0]])
+        if step in key_at:
+            entry = counts.setdefault((step, row[key_at[step]]), [0, row[0]])
             entry[0] += 1
     shown = {key: first for key, (count, first) in counts.items() if count >= minimum and key[1] is not None}
     wanted: dict[tuple, set] = defaultdict(set)
