@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm
 
+from core.request_cache import forget
+
 from .models import (
     LEADER_ROLES,
     ROLE_UNIT_PERMISSIONS,
@@ -103,6 +105,7 @@ def role_groups_grant_missing() -> int:
     ]
     before = GroupObjectPermission.objects.filter(content_type=unit_type).count()
     GroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    forget()
     return GroupObjectPermission.objects.filter(content_type=unit_type).count() - before
 
 
@@ -110,6 +113,7 @@ def unit_role_grant(*, perm: str, obj, unit: Unit, roles) -> None:
     """Give `perm` on `obj` to everyone who holds one of `roles` in `unit`, now or later."""
     for role in roles:
         assign_perm(perm, unit_role_group(unit=unit, role=role), obj)
+    forget()
 
 
 def position_create(
@@ -194,6 +198,8 @@ def positions_sync_groups(*, users=None, on: datetime.date | None = None) -> tup
     )
     if to_remove:
         User.groups.through.objects.filter(pk__in=to_remove).delete()
+    if to_add or to_remove:
+        forget()  # the units and grants this request read are no longer the person's
     return len(to_add), len(to_remove)
 
 

@@ -119,7 +119,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    "accounts.permissions.RequestObjectPermissionBackend",
 ]
 # Guardian's anonymous user would be one more row in every permission query; we never grant
 # anything to anonymous visitors.

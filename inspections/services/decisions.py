@@ -9,6 +9,7 @@ from guardian.shortcuts import assign_perm
 
 from core import audit, transitions
 from core.numbering import number_next
+from core.request_cache import forget
 from core.rules import require
 from registers.services import outgoing_record
 from workflows import engine
@@ -103,6 +104,7 @@ def _team_set(inspection: Inspection, team):
     team_group, head_group = _team_groups(inspection)
     team_group.user_set.set([user for user, _role, _unit in team])
     head_group.user_set.set([user for user, role, _unit in team if role == TeamRole.HEAD])
+    forget()  # the team's grants, which this request may have asked about already
 
 
 def _targets_set(inspection: Inspection, target_units, outside_bodies):
