@@ -103,7 +103,9 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 # SQLite cannot hold the one-programme-per-issuer-and-year constraint (nulls not distinct);
 # inspections.services.programme_create checks it there, PostgreSQL does both.
-SILENCED_SYSTEM_CHECKS = ["models.W047"]
+# guardian.W001 looks for its own backend by name; accounts.permissions is that backend, asked
+# through one checker per request.
+SILENCED_SYSTEM_CHECKS = ["models.W047", "guardian.W001"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the Celery worker writes; the timeout rides out
     # short write locks instead of failing with "database is locked".

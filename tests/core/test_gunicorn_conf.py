@@ -67,3 +67,14 @@ def test_a_bad_value_stops_start_up_naming_the_variable(load, name, raw):
 def test_the_procfile_starts_gunicorn_with_this_file():
     web = next(line for line in (settings.BASE_DIR / "Procfile").read_text().splitlines() if line.startswith("web:"))
     assert web == "web: .venv/bin/gunicorn config.wsgi -c config/gunicorn.conf.py"
+
+
+def test_each_worker_puts_the_loaded_application_out_of_the_collectors_reach(load):
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    try:
+        load()["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
