@@ -24,6 +24,7 @@ from core.ui import add_service_errors, back, forbidden, perform
 from . import documents, selectors, services
 from .forms import PlanFilterForm, PlanForm, departments_for
 from .models import AssignmentState, PlanState
+from .progress_table import progress_rows
 from .screens import attachments_of, buttons, history
 from .selectors import STATUS_LABELS
 from .views_documents import document_card
@@ -101,6 +102,7 @@ def plan_detail(request, pk):
         "action_forms": buttons("plan", actions),
         **recipients_named(plan),
         "rows": rows,
+        "rows_html": progress_rows(rows, is_issuer=is_issuer),
         "progress": progress,
         "group": group,
         "summary": progress.summary,
