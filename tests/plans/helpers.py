@@ -4,8 +4,11 @@ import datetime
 
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.services import position_create
 from plans import services
 from plans.models import Assignment
+from tests.factories import UserFactory
 
 
 def draft_plan(people, recipients=None, **fields):
@@ -36,3 +39,19 @@ def issued_plan(people, **kwargs):
 
 def assignment_of(plan, unit) -> Assignment:
     return Assignment.objects.get(plan=plan, unit=unit)
+
+
+def implementing_draft(people, parent, communes):
+    """Mường Ảng receives its assignment of `parent` and drafts the plan that passes it on to
+    `communes`. Returns the draft and the district's clerk, who numbers it."""
+    t = people.tree
+    clerk = UserFactory(username="hdma.vanthu")
+    position_create(user=clerk, unit=t.muong_ang, role=Role.CLERK)
+    t.muong_ang.document_code = "HĐMA"
+    t.muong_ang.save()
+    assignment = parent.assignments.get(unit=t.muong_ang)
+    services.assignment_receive(assignment=assignment, by=people.muong_ang_officer)
+    child = services.plan_create(by=people.muong_ang_officer, issuing_unit=t.muong_ang, parent_assignment=assignment,
+                                 subject="Kế hoạch triển khai của Huyện đoàn Mường Ảng",
+                                 report_due=parent.report_due, recipients=communes)
+    return child, clerk

@@ -13,7 +13,7 @@ from accounts.services import position_create
 from plans import services
 from tests.factories import UserFactory
 from tests.helpers import html
-from tests.plans.helpers import assignment_of, issued_plan
+from tests.plans.helpers import assignment_of, implementing_draft, issued_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +52,8 @@ def test_the_issuer_sees_the_units_below_and_a_recipient_sees_no_such_column(cli
     units_load([UnitRow(line=i + 2, code=f"XMA{i}", name=f"Đoàn xã {i}", level="grassroots",
                         parent_code=t.muong_ang.code) for i in range(3)])
     communes = list(Unit.objects.filter(code__startswith="XMA").order_by("path"))
-    clerk = UserFactory(username="hdma.vanthu")
-    position_create(user=clerk, unit=t.muong_ang, role=Role.CLERK)
-    t.muong_ang.document_code = "HĐMA"
-    t.muong_ang.save()
     parent = issued_plan(people, recipients=[t.muong_ang, t.tuan_giao])
-    assignment = parent.assignments.get(unit=t.muong_ang)
-    services.assignment_receive(assignment=assignment, by=people.muong_ang_officer)
-    child = services.plan_create(by=people.muong_ang_officer, issuing_unit=t.muong_ang,
-                                 parent_assignment=assignment, subject="Kế hoạch triển khai",
-                                 report_due=parent.report_due, recipients=communes)
+    child, clerk = implementing_draft(people, parent, communes)
     services.plan_submit(plan=child, by=people.muong_ang_officer)
     services.plan_approve(plan=child, by=people.muong_ang_secretary)
     services.plan_issue(plan=child, by=clerk)

@@ -18,7 +18,7 @@ from plans import selectors, services
 from plans.models import Assignment, AssignmentState, Plan, PlanState
 from tests.factories import UserFactory
 from tests.helpers import reload
-from tests.plans.helpers import approved_plan, draft_plan, issued_plan
+from tests.plans.helpers import approved_plan, draft_plan, implementing_draft, issued_plan
 from workflows.inbox import inbox_tasks
 
 pytestmark = pytest.mark.django_db
@@ -341,17 +341,9 @@ def test_overdue_is_derived_from_the_due_moment(people):
 def test_an_implementing_plan_rolls_up_to_the_parent(people):
     t = people.tree
     communes = _communes_under(t.muong_ang, 3, "MA")
-    clerk = UserFactory(username="hdma.vanthu")
-    position_create(user=clerk, unit=t.muong_ang, role=Role.CLERK)
-    t.muong_ang.document_code = "HĐMA"
-    t.muong_ang.save()
     parent = issued_plan(people, recipients=[t.muong_ang, t.tuan_giao])
-    assignment = parent.assignments.get(unit=t.muong_ang)
-    services.assignment_receive(assignment=assignment, by=people.muong_ang_officer)
-
-    child = services.plan_create(by=people.muong_ang_officer, issuing_unit=t.muong_ang, parent_assignment=assignment,
-                                 subject="Kế hoạch triển khai của Huyện đoàn Mường Ảng",
-                                 report_due=parent.report_due, recipients=communes)
+    child, clerk = implementing_draft(people, parent, communes)
+    assignment = child.parent_assignment
     services.plan_submit(plan=child, by=people.muong_ang_officer)
     assert reload(child).state == PlanState.AWAITING_APPROVAL  # no department: straight to the leader
     services.plan_approve(plan=child, by=people.muong_ang_secretary)
