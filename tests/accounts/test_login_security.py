@@ -177,3 +177,17 @@ def test_the_demo_password_satisfies_the_rules(settings, tmp_path):
         password = Command()._kept_password()
         for user in demo_users:
             validate_password(password, user)
+
+
+def test_a_demo_password_that_resembles_an_account_is_drawn_again(settings, tmp_path, monkeypatch):
+    from demo.management.commands import seed_demo
+
+    settings.VAR_DIR = tmp_path
+    lanhdao = User(username="lanhdao", full_name="Lò Văn Thắng")
+    resembling = "MoA9dARPNlhA"  # a real draw that CI once got: too like "lanhdao"
+    with pytest.raises(ValidationError):
+        validate_password(resembling, lanhdao)
+    draws = iter([resembling, "Tq7-vXe2mKpW"])
+    monkeypatch.setattr(seed_demo.secrets, "token_urlsafe", lambda n: next(draws))
+    assert seed_demo.Command()._kept_password() == "Tq7-vXe2mKpW"
+    assert (tmp_path / "demo-password.txt").read_text() == "Tq7-vXe2mKpW"
