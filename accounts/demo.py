@@ -46,6 +46,8 @@ PROVINCE_ACCOUNTS = [
     DemoAccount("ubkt.uyvien2", "Vì Văn Sơn", PROVINCE_CODE, Role.INSPECTION_MEMBER, "TDDB-UBKT"),
 ]
 
+ADMIN_FULL_NAME = "Quản trị hệ thống"
+
 
 def demo_accounts(district_units) -> list[DemoAccount]:
     accounts = list(PROVINCE_ACCOUNTS)
@@ -90,7 +92,7 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
             valid_to=None,
         )
     admin = User.objects.filter(username="admin").first() or User(username="admin")
-    admin.full_name = "Quản trị hệ thống"
+    admin.full_name = ADMIN_FULL_NAME
     admin.is_staff = admin.is_superuser = True
     admin.password = password_hash
     admin.save()

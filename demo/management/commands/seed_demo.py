@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from accounts.demo import DEMO_TOTP_SECRET, PROVINCE_ACCOUNTS, demo_seed
+from accounts.demo import ADMIN_FULL_NAME, DEMO_TOTP_SECRET, PROVINCE_ACCOUNTS, demo_seed
 from accounts.loading import read_units_csv, units_load
 from accounts.models import Unit, User
 from demo.overdue import demo_overdue_seed
@@ -85,7 +85,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _acceptable(password: str) -> bool:
-        people = [(a.username, a.full_name) for a in PROVINCE_ACCOUNTS] + [("admin", "Quản trị hệ thống")]
+        people = [(a.username, a.full_name) for a in PROVINCE_ACCOUNTS] + [("admin", ADMIN_FULL_NAME)]
         try:
             for username, full_name in people:
                 validate_password(password, User(username=username, full_name=full_name))
